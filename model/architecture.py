@@ -1,0 +1,263 @@
+"""A declarative spec for the networks the app trains, and a pure shape and parameter calculator.
+
+The spec is a list of :class:`LayerSpec`. :func:`analyse` computes every layer's output shape and parameter count
+with the seed's formulas, without TensorFlow, and raises :class:`~model.errors.SpecError` for a network that cannot
+be built. :func:`build_model` turns a valid spec into a Keras model (imports Keras only when called).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, replace
+
+from model.errors import SpecError
+
+INPUT_SHAPE = (28, 28, 1)
+NUM_CLASSES = 10
+KINDS = ("conv", "pool", "flatten", "dense", "dropout")
+PADDINGS = ("valid", "same")
+POOL_KINDS = ("max", "avg", "sum")
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu", "linear", "softmax")
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer. Fields that do not apply to ``kind`` are ignored."""
+
+    kind: str
+    filters: int = 32
+    kernel: int = 3
+    stride: int = 1
+    padding: str = "valid"
+    pool: str = "max"
+    pool_size: int = 2
+    units: int = 64
+    activation: str = "relu"
+    rate: float = 0.25
+
+    def to_dict(self) -> dict:
+        """Only the fields that matter for this kind, so saved specs stay readable."""
+        keep = {
+            "conv": ("filters", "kernel", "stride", "padding", "activation"),
+            "pool": ("pool", "pool_size"),
+            "flatten": (),
+            "dense": ("units", "activation"),
+            "dropout": ("rate",),
+        }.get(self.kind, ())
+        d = asdict(self)
+        return {"kind": self.kind, **{k: d[k] for k in keep}}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "LayerSpec":
+        if not isinstance(d, dict) or "kind" not in d:
+            raise SpecError(f"Layer spec {d!r} is not a mapping with a 'kind'.")
+        unknown = set(d) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise SpecError(f"Layer spec {d!r} has unknown field(s): {', '.join(sorted(unknown))}.")
+        return cls(**d)
+
+
+def conv(filters, kernel=3, stride=1, padding="valid", activation="relu") -> LayerSpec:
+    return LayerSpec("conv", filters=filters, kernel=kernel, stride=stride, padding=padding, activation=activation)
+
+
+def pool(size=2, kind="max") -> LayerSpec:
+    return LayerSpec("pool", pool=kind, pool_size=size)
+
+
+def dense(units, activation="relu") -> LayerSpec:
+    return LayerSpec("dense", units=units, activation=activation)
+
+
+def flatten() -> LayerSpec:
+    return LayerSpec("flatten")
+
+
+def dropout(rate) -> LayerSpec:
+    return LayerSpec("dropout", rate=rate)
+
+
+def seed_spec() -> list[LayerSpec]:
+    """The seed's network, to the letter (93,322 parameters)."""
+    return [
+        conv(32),
+        pool(2),
+        conv(64),
+        pool(2),
+        conv(64),
+        flatten(),
+        dense(64),
+        dense(NUM_CLASSES, "softmax"),
+    ]
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """What :func:`analyse` says about one layer."""
+
+    index: int
+    name: str
+    kind: str
+    input_shape: tuple
+    output_shape: tuple
+    params: int
+    formula: str
+    param_formula: str = ""
+    notes: tuple = field(default=())
+
+
+def conv_out(n: int, k: int, s: int, padding: str) -> int:
+    """Output size of a convolution along one axis: valid ⌊(n − k)/s⌋ + 1; same ⌈n/s⌉."""
+    if padding == "same":
+        return math.ceil(n / s)
+    return (n - k) // s + 1
+
+
+def pool_out(n: int, p: int) -> int:
+    """Output size of non-overlapping pooling along one axis: ⌊n/p⌋."""
+    return n // p
+
+
+def layer_names(spec: list[LayerSpec]) -> list[str]:
+    """Stable, readable layer names: conv2d_1, max_pool_1, dense_2 ..."""
+    counts: dict[str, int] = {}
+    names = []
+    for layer in spec:
+        base = {"conv": "conv2d", "pool": f"{layer.pool}_pool", "flatten": "flatten", "dense": "dense"}.get(
+            layer.kind, layer.kind
+        )
+        counts[base] = counts.get(base, 0) + 1
+        names.append(f"{base}_{counts[base]}")
+    return names
+
+
+def analyse(spec: list[LayerSpec], input_shape: tuple = INPUT_SHAPE) -> list[LayerInfo]:
+    """Output shape, parameter count and formula of every layer, computed without TensorFlow.
+
+    Raises SpecError naming the layer (1-based) for a bad kind or value, a size shrinking below 1, a dense layer
+    on an unflattened map, or a last layer that is not ``Dense(10, softmax)``.
+    """
+    if not spec:
+        raise SpecError("The network has no layers.")
+    shape = tuple(input_shape)
+    infos = []
+    for i, (layer, name) in enumerate(zip(spec, layer_names(spec)), start=1):
+        where = f"Layer {i} ({layer.kind})"
+        if layer.kind not in KINDS:
+            raise SpecError(f"Layer {i}: unknown kind {layer.kind!r}; use one of {', '.join(KINDS)}.")
+        if layer.kind in ("conv", "pool") and len(shape) != 3:
+            raise SpecError(f"{where} needs a 2-D feature map but gets shape {shape}; move it before Flatten.")
+        if layer.kind == "conv":
+            for attr in ("filters", "kernel", "stride"):
+                if int(getattr(layer, attr)) < 1:
+                    raise SpecError(f"{where}: {attr} must be at least 1, not {getattr(layer, attr)}.")
+            if layer.padding not in PADDINGS:
+                raise SpecError(f"{where}: padding {layer.padding!r} is not one of {', '.join(PADDINGS)}.")
+            if layer.activation not in ACTIVATIONS:
+                raise SpecError(f"{where}: activation {layer.activation!r} is not one of {', '.join(ACTIVATIONS)}.")
+            n, k, s = shape[0], layer.kernel, layer.stride
+            out = conv_out(n, k, s, layer.padding)
+            if layer.padding == "same":
+                formula = f"same: padding (k−1)/2 = ({k}−1)/2; out = ⌈n/s⌉ = ⌈{n}/{s}⌉ = {out}"
+            else:
+                formula = f"valid: out = ⌊(n−k)/s⌋ + 1 = ⌊({n}−{k})/{s}⌋ + 1 = {out}"
+            if out < 1:
+                raise SpecError(f"{where}: a {k}×{k} kernel does not fit a {n}×{n} input (output {out}×{out}).")
+            cin = shape[2]
+            params = k * k * cin * layer.filters + layer.filters
+            pformula = f"k·k·c_in·filters + filters = {k}·{k}·{cin}·{layer.filters} + {layer.filters} = {params}"
+            new_shape = (out, out, layer.filters)
+        elif layer.kind == "pool":
+            if layer.pool not in POOL_KINDS:
+                raise SpecError(f"{where}: pooling {layer.pool!r} is not one of {', '.join(POOL_KINDS)}.")
+            p, n = int(layer.pool_size), shape[0]
+            if p < 1:
+                raise SpecError(f"{where}: pool size must be at least 1, not {p}.")
+            out = pool_out(n, p)
+            if out < 1:
+                raise SpecError(f"{where}: a {p}×{p} pool does not fit a {n}×{n} input (output {out}×{out}).")
+            formula = f"{layer.pool} pool: out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}"
+            params, pformula = 0, "no weights"
+            new_shape = (out, out, shape[2])
+        elif layer.kind == "flatten":
+            new_shape = (math.prod(shape),)
+            formula = " × ".join(str(d) for d in shape) + f" = {new_shape[0]}"
+            params, pformula = 0, "no weights"
+        elif layer.kind == "dense":
+            if len(shape) != 1:
+                raise SpecError(f"{where} needs a flat input but gets shape {shape}; add a Flatten layer before it.")
+            if int(layer.units) < 1:
+                raise SpecError(f"{where}: units must be at least 1, not {layer.units}.")
+            if layer.activation not in ACTIVATIONS:
+                raise SpecError(f"{where}: activation {layer.activation!r} is not one of {', '.join(ACTIVATIONS)}.")
+            params = shape[0] * layer.units + layer.units
+            pformula = f"in·units + units = {shape[0]}·{layer.units} + {layer.units} = {params}"
+            formula = f"units = {layer.units}"
+            new_shape = (layer.units,)
+        else:  # dropout
+            if not 0.0 <= float(layer.rate) < 1.0:
+                raise SpecError(f"{where}: rate must be at least 0 and below 1, not {layer.rate}.")
+            new_shape, params, pformula = shape, 0, "no weights"
+            formula = f"unchanged; drops {layer.rate:.0%} of values while training"
+        infos.append(LayerInfo(i, name, layer.kind, shape, new_shape, params, formula, pformula))
+        shape = new_shape
+    last = spec[-1]
+    if last.kind != "dense" or last.units != NUM_CLASSES or last.activation != "softmax":
+        raise SpecError(f"Layer {len(spec)}: the last layer must be Dense({NUM_CLASSES}, softmax), one unit a digit.")
+    return infos
+
+
+def total_params(spec: list[LayerSpec]) -> int:
+    return sum(info.params for info in analyse(spec))
+
+
+def spec_to_json(spec: list[LayerSpec]) -> list[dict]:
+    return [layer.to_dict() for layer in spec]
+
+
+def spec_from_json(data) -> list[LayerSpec]:
+    if not isinstance(data, list):
+        raise SpecError(f"An architecture spec is a list of layers, not {type(data).__name__}.")
+    return [LayerSpec.from_dict(d) for d in data]
+
+
+def with_layer(spec: list[LayerSpec], index: int, **changes) -> list[LayerSpec]:
+    """A copy of ``spec`` with layer ``index`` (0-based) changed."""
+    out = list(spec)
+    out[index] = replace(out[index], **changes)
+    return out
+
+
+def build_model(spec: list[LayerSpec] | None = None, input_shape: tuple = INPUT_SHAPE):
+    """Build the Keras model for ``spec`` (the seed's by default), validated first, with ``keras.Input`` first."""
+    spec = seed_spec() if spec is None else spec
+    analyse(spec, input_shape)
+    import keras
+
+    from model.layers import SumPooling2D
+
+    inputs = keras.Input(input_shape, name="image")
+    x = inputs
+    for layer, name in zip(spec, layer_names(spec)):
+        if layer.kind == "conv":
+            x = keras.layers.Conv2D(
+                layer.filters,
+                (layer.kernel, layer.kernel),
+                strides=layer.stride,
+                padding=layer.padding,
+                activation=layer.activation,
+                name=name,
+            )(x)
+        elif layer.kind == "pool":
+            size = (layer.pool_size, layer.pool_size)
+            cls = {"max": keras.layers.MaxPooling2D, "avg": keras.layers.AveragePooling2D, "sum": SumPooling2D}[
+                layer.pool
+            ]
+            x = cls(pool_size=size, name=name)(x)
+        elif layer.kind == "flatten":
+            x = keras.layers.Flatten(name=name)(x)
+        elif layer.kind == "dense":
+            x = keras.layers.Dense(layer.units, activation=layer.activation, name=name)(x)
+        elif layer.kind == "dropout":
+            x = keras.layers.Dropout(layer.rate, name=name)(x)
+    return keras.Model(inputs, x, name="digit_cnn")

@@ -1,0 +1,214 @@
+"""``digit-trainer-cli``: train, evaluate and predict from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+
+from model.errors import DigitTrainerError
+
+
+class _Progress:
+    """A one-line progress bar on a terminal; nothing between epochs when not on a terminal."""
+
+    def __init__(self, stream=sys.stdout):
+        self.stream = stream
+        self.tty = stream.isatty()
+
+    def batch(self, r):
+        if not self.tty:
+            return
+        width = 30
+        filled = int(width * r.batch / r.batches)
+        eta = f"{r.eta_s:5.0f}s" if math.isfinite(r.eta_s) else "  ?  "
+        self.stream.write(
+            f"\repoch {r.epoch}/{r.epochs} [{'#' * filled}{'.' * (width - filled)}] {r.batch}/{r.batches} "
+            f"loss={r.loss:.4f} acc={r.accuracy:.4f} {r.samples_per_s:6.0f} samples/s ETA {eta}"
+        )
+        self.stream.flush()
+
+    def epoch(self, r):
+        if self.tty:
+            self.stream.write("\r" + " " * 110 + "\r")
+        val = ""
+        if r.val_loss is not None:
+            val = f" val_loss={r.val_loss:.4f} val_accuracy={r.val_accuracy:.4f}"
+        print(
+            f"epoch {r.epoch}/{r.epochs} loss={r.loss:.4f} accuracy={r.accuracy:.4f}{val} time={r.seconds:.1f}s",
+            file=self.stream,
+            flush=True,
+        )
+
+
+def _train(args) -> int:
+    from model.data import load_mnist, prepare
+    from model.recipes import recipe
+    from model.training import TrainCallbacks, Trainer
+
+    cfg = recipe(
+        args.recipe,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        validation_split=args.validation_split,
+        seed=args.seed,
+        optimizer=args.optimizer,
+        learning_rate=args.learning_rate,
+        force_cpu=args.cpu,
+        tensorboard_dir=args.tensorboard,
+        limit_train=args.limit_train,
+    )
+    raw = load_mnist(args.data)
+    data = prepare(raw, validation_split=cfg.validation_split, limit_train=cfg.limit_train, seed=cfg.seed)
+    if cfg.pen_digits_writers:
+        data = _with_pen_digits(data, cfg)
+    progress = _Progress()
+    trainer = Trainer(cfg, TrainCallbacks(on_batch=progress.batch, on_epoch=progress.epoch))
+    from model import tf_backend
+
+    print(f"recipe={cfg.recipe} device={tf_backend.configure(cfg.force_cpu)} train={len(data.x_train)}", flush=True)
+    model, result = trainer.run(data)
+    if result.reason:
+        print(result.reason, file=sys.stderr)
+    if args.out and result.epochs_done:
+        from model.storage import save_model
+
+        save_model(model, args.out, run_metadata(cfg, result, raw.source))
+        print(f"saved {args.out}")
+    if result.test_accuracy is None:
+        return 1
+    print(f"test_loss={result.test_loss:.4f}")
+    print(f"test_accuracy={result.test_accuracy:.4f}")
+    return 0
+
+
+def _with_pen_digits(data, cfg):
+    """Add rendered pen digits of the recipe's writers to the training set (never the held-out writers)."""
+    import numpy as np
+
+    from model import pendigits
+    from model.data import PreparedData, one_hot, to_float_images
+
+    path = pendigits.find_file()
+    if path is None:
+        print("pendigits file not found: training on MNIST only", file=sys.stderr)
+        return data
+    digits = [d for d in pendigits.parse(path) if d.writer in cfg.pen_digits_writers]
+    assert not any(d.writer in pendigits.HELD_OUT_WRITERS for d in digits)
+    x, y = pendigits.rendered_set(digits, seed=cfg.seed, variants=2)
+    print(f"pen digits: {len(x)} renderings from writers {min(cfg.pen_digits_writers)}-{max(cfg.pen_digits_writers)}")
+    return PreparedData(
+        np.concatenate([data.x_train, to_float_images(x)]),
+        np.concatenate([data.y_train, one_hot(y)]),
+        data.x_val,
+        data.y_val,
+        data.x_test,
+        data.y_test,
+    )
+
+
+def run_metadata(cfg, result, source: str) -> dict:
+    from model.architecture import spec_to_json
+
+    return {
+        "recipe": cfg.recipe,
+        "spec": spec_to_json(list(cfg.spec)),
+        "epochs": result.epochs_done,
+        "batch_size": cfg.batch_size,
+        "optimizer": cfg.optimizer,
+        "learning_rate": cfg.lr(),
+        "validation_split": cfg.validation_split,
+        "seed": cfg.seed,
+        "test_accuracy": result.test_accuracy,
+        "test_loss": result.test_loss,
+        "train_seconds": round(result.seconds, 1),
+        "device": result.device,
+        "data": source,
+    }
+
+
+def _evaluate(args) -> int:
+    from model.data import load_mnist, to_float_images
+    from model.evaluation import evaluate
+    from model.storage import load_model
+
+    model, meta = load_model(args.model)
+    raw = load_mnist(args.data)
+    t0 = time.perf_counter()
+    ev = evaluate(model, to_float_images(raw.x_test), raw.y_test)
+    print(f"model={args.model} recipe={meta.get('recipe', '?')} images={len(raw.x_test)} time={time.perf_counter() - t0:.1f}s")
+    for d in range(10):
+        print(f"digit {d}: accuracy={ev.per_class_accuracy[d]:.4f}")
+    print(f"test_loss={ev.loss:.4f}")
+    print(f"test_accuracy={ev.accuracy:.4f}")
+    return 0
+
+
+def _predict(args) -> int:
+    from model.images import load_image_file
+    from model.inference import Predictor
+    from model.preprocess import to_mnist
+    from model.storage import load_model
+
+    model, _ = load_model(args.model)
+    predictor = Predictor(model)
+    status = 0
+    for name in args.images:
+        try:
+            x = to_mnist(load_image_file(name))
+        except DigitTrainerError as exc:
+            print(f"{name}: error: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        if x is None:
+            print(f"{name}: no digit (blank image)")
+            continue
+        probs = predictor.probabilities(x)[0]
+        digit = int(probs.argmax())
+        print(f"{name}: {digit} p={probs[digit]:.4f}")
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="digit-trainer-cli", description="Train and use the Digit Trainer CNN.")
+    sub = p.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train", help="train a recipe on MNIST")
+    t.add_argument("--data", help="mnist.npz or a folder of IDX files (default: $DIGIT_TRAINER_DATA, Keras cache)")
+    t.add_argument("--recipe", choices=("seed", "robust"), default="seed")
+    t.add_argument("--epochs", type=int)
+    t.add_argument("--batch-size", type=int)
+    t.add_argument("--optimizer", choices=("rmsprop", "adam", "sgd"))
+    t.add_argument("--learning-rate", type=float)
+    t.add_argument("--validation-split", type=float)
+    t.add_argument("--seed", type=int)
+    t.add_argument("--limit-train", type=int, help="train on the first N training images only")
+    t.add_argument("--out", help="save the trained model to this .keras file")
+    t.add_argument("--cpu", action="store_true", help="use the CPU even when a GPU is visible")
+    t.add_argument("--tensorboard", metavar="DIR", help="write TensorBoard logs to DIR")
+    t.set_defaults(func=_train)
+    e = sub.add_parser("evaluate", help="evaluate a model file on the MNIST test set")
+    e.add_argument("--model", required=True)
+    e.add_argument("--data")
+    e.set_defaults(func=_evaluate)
+    r = sub.add_parser("predict", help="classify image files")
+    r.add_argument("--model", required=True)
+    r.add_argument("images", nargs="+")
+    r.set_defaults(func=_predict)
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DigitTrainerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

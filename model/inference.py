@@ -1,0 +1,68 @@
+"""Class probabilities and every layer's activations for a batch of 28x28 images, in one fast call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SHOWN_KINDS = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "SumPooling2D", "Dense")
+
+
+@dataclass
+class Activation:
+    name: str
+    kind: str  # Keras class name
+    values: np.ndarray  # (n, h, w, c) for maps, (n, units) for dense
+
+
+@dataclass
+class Prediction:
+    probabilities: np.ndarray  # (n, 10), rows sum to 1
+    activations: list[Activation]
+
+    @property
+    def digits(self) -> np.ndarray:
+        return self.probabilities.argmax(axis=1)
+
+
+class Predictor:
+    """Wraps a model with a second Keras model that shares its layers and outputs every shown layer.
+
+    It shares the weights, so during training it always sees the current ones. ``predict_on_batch`` runs one
+    compiled call (about 1-2 ms for one image on 2 cores) where ``model.predict`` sets up a whole loop (~40 ms).
+    """
+
+    def __init__(self, model):
+        import keras
+
+        self.model = model
+        self.layers = [layer for layer in model.layers if type(layer).__name__ in SHOWN_KINDS]
+        self._probe = keras.Model(model.inputs, [layer.output for layer in self.layers])
+
+    def predict(self, images: np.ndarray) -> Prediction:
+        x = as_batch(images)
+        outputs = self._probe.predict_on_batch(x)
+        if not isinstance(outputs, (list, tuple)):
+            outputs = [outputs]
+        acts = [Activation(layer.name, type(layer).__name__, np.asarray(out)) for layer, out in zip(self.layers, outputs)]
+        probs = np.asarray(outputs[-1], dtype=np.float64)
+        return Prediction(probs, acts)
+
+    def probabilities(self, images: np.ndarray) -> np.ndarray:
+        return np.asarray(self.model.predict_on_batch(as_batch(images)))
+
+
+def as_batch(images: np.ndarray) -> np.ndarray:
+    """Accept (28, 28), (n, 28, 28) or (n, 28, 28, 1), floats in [0, 1] or uint8; return float32 (n, 28, 28, 1)."""
+    x = np.asarray(images)
+    if x.dtype == np.uint8:
+        x = x.astype("float32") / 255
+    x = x.astype("float32", copy=False)
+    if x.ndim == 2:
+        x = x[None]
+    if x.ndim == 3:
+        x = x[..., None]
+    if x.ndim != 4 or x.shape[1:] != (28, 28, 1):
+        raise ValueError(f"expected 28x28 images, got an array of shape {np.asarray(images).shape}")
+    return x

@@ -1,0 +1,139 @@
+"""Real pen strokes: the UCI pendigits (UNIPEN) file, and an anti-aliased stroke renderer.
+
+They give the app real handwriting that did not come from MNIST: the robust recipe trains on some writers, and the
+tests replay other writers' strokes on the canvas.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from model.errors import DataError
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "pendigits-orig-tra.txt"
+ENV_VAR = "DIGIT_TRAINER_PENDIGITS"
+HELD_OUT_WRITERS = tuple(range(25, 31))
+
+
+@dataclass
+class PenDigit:
+    label: int
+    writer: int
+    index: int
+    strokes: list[np.ndarray]  # each (k, 2) float x, y in tablet units with y pointing down (screen convention)
+
+
+def find_file() -> Path | None:
+    for p in (os.environ.get(ENV_VAR), DEFAULT_PATH, Path("../shared/data/pendigits-orig-tra.txt")):
+        if p and Path(p).is_file():
+            return Path(p)
+    return None
+
+
+_SEGMENT = re.compile(r'^\.SEGMENT\s+DIGIT\s+\S+\s+\S+\s+"(\d)"')
+
+
+def parse(path: str | os.PathLike) -> list[PenDigit]:
+    """Parse a pendigits-orig file. The tablet's y axis points up, so y is flipped here."""
+    path = Path(path)
+    try:
+        lines = path.read_text().splitlines()
+    except OSError as exc:
+        raise DataError(f"Pen-digit file '{path}' cannot be read: {exc}") from exc
+    digits: list[PenDigit] = []
+    current: PenDigit | None = None
+    stroke: list[tuple[float, float]] | None = None
+    for line in lines:
+        m = _SEGMENT.match(line)
+        if m:
+            current = PenDigit(int(m.group(1)), 0, 0, [])
+            digits.append(current)
+            continue
+        if current is None:
+            continue
+        if line.startswith(".COMMENT"):
+            parts = line.split()
+            if len(parts) >= 4:
+                current.writer, current.index = int(parts[2]), int(parts[3])
+        elif line.startswith(".PEN_DOWN"):
+            stroke = []
+        elif line.startswith(".PEN_UP"):
+            if stroke:
+                current.strokes.append(np.array(stroke, dtype=np.float64))
+            stroke = None
+        elif stroke is not None and line.strip():
+            x, y = line.split()[:2]
+            stroke.append((float(x), -float(y)))
+    if not digits:
+        raise DataError(f"Pen-digit file '{path}' holds no '.SEGMENT DIGIT' entries.")
+    return digits
+
+
+def fit_to_canvas(strokes: list[np.ndarray], size: float = 280, height_fraction: float = 0.65, rng=None):
+    """Scale and centre strokes as a person would draw on a ``size`` canvas: about 65 % of its height.
+
+    ``rng`` (a numpy Generator) adds small random variation in size and position, as a person's would vary.
+    """
+    pts = np.concatenate(strokes)
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    extent = hi - lo
+    frac = height_fraction
+    jitter = np.zeros(2)
+    if rng is not None:
+        frac *= rng.uniform(0.85, 1.15)
+        jitter = rng.uniform(-0.08, 0.08, 2) * size
+    scale = frac * size / max(extent[1], extent[0] * 0.8, 1e-6)
+    centre = (lo + hi) / 2
+    return [(s - centre) * scale + size / 2 + jitter for s in strokes]
+
+
+def render(strokes: list[np.ndarray], size: int = 280, width: float = 18.0) -> np.ndarray:
+    """Anti-aliased white strokes on black, (size, size) float32 in [0, 1], with round caps and joins.
+
+    Each pixel's ink is its coverage by a pen of diameter ``width`` swept along the polyline, computed from the
+    distance to the nearest segment.
+    """
+    img = np.zeros((size, size), dtype=np.float32)
+    r = width / 2
+    for s in strokes:
+        s = np.asarray(s, dtype=np.float64)
+        if len(s) == 1:
+            s = np.vstack([s, s])
+        x0, y0 = np.floor(s.min(axis=0) - r - 1).astype(int)
+        x1, y1 = np.ceil(s.max(axis=0) + r + 1).astype(int)
+        x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, size), min(y1, size)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        px, py = xx + 0.5, yy + 0.5
+        d2 = np.full(px.shape, np.inf)
+        for (ax, ay), (bx, by) in zip(s[:-1], s[1:]):
+            dx, dy = bx - ax, by - ay
+            ll = dx * dx + dy * dy
+            t = np.clip(((px - ax) * dx + (py - ay) * dy) / ll, 0, 1) if ll > 0 else 0.0
+            d2 = np.minimum(d2, (px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2)
+        cover = np.clip(r + 0.5 - np.sqrt(d2), 0, 1)
+        img[y0:y1, x0:x1] = np.maximum(img[y0:y1, x0:x1], cover)
+    return img
+
+
+def rendered_set(digits: list[PenDigit], seed: int = 0, width: float = 18.0, variants: int = 1):
+    """Render digits MNIST-style: (n, 28, 28) uint8 images and their labels, ``variants`` random draws each."""
+    from model.preprocess import to_mnist
+
+    rng = np.random.default_rng(seed)
+    xs, ys = [], []
+    for d in digits:
+        for _ in range(variants):
+            w = width * rng.uniform(0.75, 1.3) if variants > 1 else width
+            img = to_mnist(render(fit_to_canvas(d.strokes, rng=rng if variants > 1 else None), width=w))
+            if img is None:
+                continue
+            xs.append(np.round(img * 255).astype(np.uint8))
+            ys.append(d.label)
+    return np.stack(xs), np.array(ys, dtype=np.uint8)

@@ -1,0 +1,105 @@
+"""Training recipes: the seed's, unchanged, and ``robust`` for real hand-drawn digits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from model.architecture import LayerSpec, conv, dense, dropout, flatten, pool, seed_spec
+from model.errors import DigitTrainerError
+
+OPTIMIZERS = ("rmsprop", "adam", "sgd")
+# Keras' own defaults, so the seed's bare "rmsprop" string and an explicit rate build the same optimiser.
+DEFAULT_LR = {"rmsprop": 0.001, "adam": 0.001, "sgd": 0.01}
+
+
+@dataclass(frozen=True)
+class Augmentation:
+    """Random per-image changes applied to training batches (robust recipe only)."""
+
+    rotation_deg: float = 12.0
+    shift_px: float = 2.5
+    zoom: float = 0.12
+    thickness: float = 0.5  # probability of thickening or thinning each image's strokes by one pixel
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that decides what a run trains and how. Defaults are the seed's."""
+
+    recipe: str = "seed"
+    epochs: int = 5
+    batch_size: int = 64
+    optimizer: str = "rmsprop"
+    learning_rate: float | None = None
+    validation_split: float = 0.1
+    seed: int = 0
+    spec: tuple[LayerSpec, ...] = field(default_factory=lambda: tuple(seed_spec()))
+    augmentation: Augmentation | None = None
+    pen_digits_writers: tuple[int, ...] = ()  # pendigits writers whose strokes join the training set (robust)
+    limit_train: int | None = None
+    limit_test: int | None = None
+    force_cpu: bool = False
+    tensorboard_dir: str | None = None
+
+    def lr(self) -> float:
+        return DEFAULT_LR[self.optimizer] if self.learning_rate is None else float(self.learning_rate)
+
+    def validate(self) -> "TrainConfig":
+        problems = []
+        if self.optimizer not in OPTIMIZERS:
+            problems.append(f"optimizer {self.optimizer!r} is not one of {', '.join(OPTIMIZERS)}")
+        if not 1 <= int(self.epochs) <= 1000:
+            problems.append(f"epochs {self.epochs} must be between 1 and 1000")
+        if not 1 <= int(self.batch_size) <= 1_000_000:
+            problems.append(f"batch size {self.batch_size} must be between 1 and 1,000,000")
+        if self.learning_rate is not None and not float(self.learning_rate) > 0:
+            problems.append(f"learning rate {self.learning_rate} must be positive")
+        if not 0.0 <= float(self.validation_split) < 1.0:
+            problems.append(f"validation split {self.validation_split} must be at least 0 and below 1")
+        if problems:
+            raise DigitTrainerError("Invalid training settings: " + "; ".join(problems) + ".")
+        return self
+
+
+def robust_spec() -> list[LayerSpec]:
+    """The seed's family made a little wider, with 'same' padding and dropout, for augmented data."""
+    return [
+        conv(32, padding="same"),
+        conv(32),
+        pool(2),
+        conv(64, padding="same"),
+        conv(64),
+        pool(2),
+        flatten(),
+        dropout(0.3),
+        dense(64),
+        dropout(0.2),
+        dense(10, "softmax"),
+    ]
+
+
+ROBUST_WRITERS = tuple(range(1, 25))  # pendigits writers 25-30 are never trained on: they measure unseen users
+
+
+def recipe(name: str, **overrides) -> TrainConfig:
+    """The named recipe's config, with ``overrides`` applied (e.g. ``epochs=1``)."""
+    if name == "seed":
+        base = TrainConfig()
+    elif name == "robust":
+        base = TrainConfig(
+            recipe="robust",
+            epochs=12,
+            batch_size=128,
+            optimizer="adam",
+            spec=tuple(robust_spec()),
+            augmentation=Augmentation(),
+            pen_digits_writers=ROBUST_WRITERS,
+        )
+    else:
+        raise DigitTrainerError(f"Unknown recipe {name!r}; choose 'seed' or 'robust'.")
+    if "spec" in overrides and overrides["spec"] is not None:
+        overrides["spec"] = tuple(overrides["spec"])
+    return replace(base, **{k: v for k, v in overrides.items() if v is not None}).validate()
+
+
+RECIPES = ("seed", "robust")

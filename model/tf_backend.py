@@ -1,0 +1,94 @@
+"""Everything TensorFlow-specific lives here: device choice, the input pipeline and augmentation.
+
+The rest of the engine uses only the Keras 3 API, so another Keras backend could run it later.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+
+_configured: str | None = None
+
+
+def configure(force_cpu: bool = False) -> str:
+    """Pick the device (a visible GPU unless ``force_cpu``) and return its human-readable name.
+
+    TensorFlow fixes its visible devices when it first initialises them, so the choice made by the first call
+    sticks for the life of the process; later calls return the same name.
+    """
+    global _configured
+    import tensorflow as tf
+
+    if _configured is not None:
+        return _configured
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus and force_cpu:
+        try:
+            tf.config.set_visible_devices([], "GPU")
+        except RuntimeError:
+            pass  # devices already initialised: TF keeps what it has
+        gpus = []
+    if gpus:
+        for gpu in gpus:
+            try:
+                tf.config.experimental.set_memory_growth(gpu, True)
+            except RuntimeError:
+                pass
+        details = tf.config.experimental.get_device_details(gpus[0])
+        _configured = f"GPU: {details.get('device_name', gpus[0].name)}"
+    else:
+        _configured = "CPU"
+    return _configured
+
+
+def device_name() -> str:
+    return _configured or configure()
+
+
+def train_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, augmentation=None):
+    """Shuffled, batched, prefetched training data; augmented per batch when ``augmentation`` is given.
+
+    The shuffle covers the whole set each epoch, like ``fit``'s own shuffling of numpy arrays. Augmentation runs on
+    whole batches inside the tf.data graph, so it overlaps with the training step.
+    """
+    import tensorflow as tf
+
+    ds = tf.data.Dataset.from_tensor_slices((x, y))
+    ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
+    if augmentation is not None:
+        augment = make_augmenter(augmentation, seed)
+        ds = ds.map(lambda a, b: (augment(a), b), num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def make_augmenter(aug, seed: int):
+    """A function that randomly rotates, shifts, zooms and thickens or thins a batch of (n, 28, 28, 1) images."""
+    import keras
+    import tensorflow as tf
+
+    geometry = keras.Sequential(
+        [
+            keras.layers.RandomRotation(aug.rotation_deg / 360.0, fill_mode="constant", seed=seed),
+            keras.layers.RandomTranslation(
+                aug.shift_px / 28.0, aug.shift_px / 28.0, fill_mode="constant", seed=seed + 1
+            ),
+            keras.layers.RandomZoom((-aug.zoom, aug.zoom), fill_mode="constant", seed=seed + 2),
+        ]
+    )
+    gen = tf.random.Generator.from_seed(seed + 3)
+
+    def augment(images):
+        images = geometry(images, training=True)
+        n = tf.shape(images)[0]
+        dilated = tf.nn.max_pool2d(images, 2, 1, "SAME")
+        eroded = -tf.nn.max_pool2d(-images, 2, 1, "SAME")
+        choice = gen.uniform([n, 1, 1, 1])
+        half = aug.thickness / 2
+        images = tf.where(choice < half, dilated, tf.where(choice < aug.thickness, eroded, images))
+        return tf.clip_by_value(images, 0.0, 1.0)
+
+    return augment

@@ -1,0 +1,354 @@
+"""The Trainer: runs ``model.fit`` and reports through plain Python callables, with cooperative stop and pause."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from model.architecture import analyse
+from model.data import PreparedData
+from model.errors import DigitTrainerError
+from model.recipes import TrainConfig
+
+REPORT_INTERVAL_S = 0.1  # about 10 batch reports a second reach the caller, whatever the batch rate
+SNAPSHOT_EVERY = 100  # batches between copies of the weights kept for recovery from a NaN loss
+
+
+class TrainControl:
+    """Thread-safe stop / pause / resume for a running Trainer.
+
+    ``wake()`` lets a paused trainer serve a request at once instead of at its next poll.
+    """
+
+    def __init__(self):
+        self._stop = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
+        self._wake = threading.Event()
+
+    def stop(self):
+        self._stop.set()
+        self._running.set()
+        self._wake.set()
+
+    def pause(self):
+        self._running.clear()
+
+    def resume(self):
+        self._running.set()
+        self._wake.set()
+
+    def wake(self):
+        self._wake.set()
+
+    def reset(self):
+        self._stop.clear()
+        self._running.set()
+        self._wake.clear()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def wait_while_paused(self, serve: Callable[[], None] | None, on_paused: Callable[[bool], None] | None = None):
+        """Block without spinning while paused; run ``serve`` whenever woken so requests are still answered."""
+        if self._running.is_set():
+            return
+        if on_paused:
+            on_paused(True)
+        while not self._running.is_set() and not self._stop.is_set():
+            self._wake.wait(0.5)
+            self._wake.clear()
+            if serve:
+                serve()
+        if on_paused:
+            on_paused(False)
+
+
+@dataclass
+class BatchReport:
+    epoch: int  # 1-based
+    epochs: int
+    batch: int  # 1-based within the epoch
+    batches: int
+    loss: float
+    accuracy: float
+    samples_per_s: float
+    eta_s: float
+    fraction: float  # of the whole run, 0-1
+
+
+@dataclass
+class EpochReport:
+    epoch: int
+    epochs: int
+    loss: float
+    accuracy: float
+    val_loss: float | None
+    val_accuracy: float | None
+    seconds: float
+
+
+@dataclass
+class TrainResult:
+    epochs_done: int
+    history: list[EpochReport]
+    test_loss: float | None
+    test_accuracy: float | None
+    stopped: bool = False
+    reason: str = ""  # why training ended early, for the user
+    seconds: float = 0.0
+    device: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class TrainCallbacks:
+    """Plain callables the Trainer calls on its own thread. All optional."""
+
+    on_batch: Callable[[BatchReport], None] | None = None
+    on_epoch: Callable[[EpochReport], None] | None = None
+    on_phase: Callable[[str], None] | None = None  # "compiling", "training", "validating", "testing", "paused"
+    between_batches: Callable[[], None] | None = None  # serve pending requests (e.g. classify) between batches
+
+
+def compile_model(model, config: TrainConfig):
+    import keras
+
+    optimizer = {
+        "rmsprop": keras.optimizers.RMSprop,
+        "adam": keras.optimizers.Adam,
+        "sgd": keras.optimizers.SGD,
+    }[config.optimizer](learning_rate=config.lr())
+    model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+class Trainer:
+    """Train a model on prepared data with ``config``; report through ``callbacks``; obey ``control``."""
+
+    def __init__(self, config: TrainConfig, callbacks: TrainCallbacks | None = None, control: TrainControl | None = None):
+        self.config = config.validate()
+        analyse(list(config.spec))  # a bad spec fails here, before any TensorFlow work
+        self.callbacks = callbacks or TrainCallbacks()
+        self.control = control or TrainControl()
+
+    def run(self, data: PreparedData, model=None) -> tuple[object, TrainResult]:
+        """Train (building the recipe's model unless one is given), then evaluate on the test set.
+
+        Returns the model and a TrainResult. A stop request ends the run within one batch; the model keeps the
+        weights it had then. A NaN or infinite loss ends the run, restores the last good weights and says so.
+        """
+        import keras
+
+        from model import tf_backend
+        from model.architecture import build_model
+
+        cfg = self.config
+        cb = self.callbacks
+        t_start = time.perf_counter()
+        device = tf_backend.configure(cfg.force_cpu)
+        self._phase("compiling")
+        keras.utils.set_random_seed(cfg.seed)
+        if model is None:
+            model = build_model(list(cfg.spec))
+        compile_model(model, cfg)
+        train_ds = tf_backend.train_dataset(data.x_train, data.y_train, cfg.batch_size, cfg.seed, cfg.augmentation)
+        val = (data.x_val, data.y_val) if data.x_val is not None and len(data.x_val) else None
+        steps = math.ceil(len(data.x_train) / cfg.batch_size)
+        reporter = _make_reporter_class()(self, model, steps, len(data.x_train))
+        callbacks = [reporter]
+        if cfg.tensorboard_dir:
+            callbacks.append(keras.callbacks.TensorBoard(cfg.tensorboard_dir))
+        try:
+            model.fit(
+                train_ds,
+                epochs=cfg.epochs,
+                validation_data=val,
+                validation_batch_size=max(cfg.batch_size, 500),
+                callbacks=callbacks,
+                shuffle=False,  # train_dataset() shuffles the whole set every epoch
+                verbose=0,
+            )
+        except Exception as exc:  # out-of-memory and friends: report, keep the model usable
+            if _is_oom(exc):
+                raise DigitTrainerError(
+                    f"Out of memory while training with batch size {cfg.batch_size}; try a smaller batch size."
+                ) from exc
+            raise
+        result = TrainResult(
+            epochs_done=len(reporter.history),
+            history=reporter.history,
+            test_loss=None,
+            test_accuracy=None,
+            stopped=self.control.stop_requested or reporter.nan_reason != "",
+            reason=reporter.nan_reason or ("Stopped by the user." if self.control.stop_requested else ""),
+            device=device,
+        )
+        if reporter.nan_reason:
+            reporter.restore_good_weights()
+        if not self.control.stop_requested and not reporter.nan_reason and len(data.x_test):
+            self._phase("testing")
+            scores = model.evaluate(
+                data.x_test, data.y_test, batch_size=500, callbacks=[reporter], verbose=0, return_dict=True
+            )
+            if self.control.stop_requested:
+                result.stopped, result.reason = True, "Stopped by the user."
+            else:
+                result.test_loss = float(scores["loss"])
+                result.test_accuracy = float(scores["accuracy"])
+        result.seconds = time.perf_counter() - t_start
+        return model, result
+
+    def _phase(self, name: str):
+        if self.callbacks.on_phase:
+            self.callbacks.on_phase(name)
+
+
+def _is_oom(exc: Exception) -> bool:
+    text = f"{type(exc).__name__} {exc}"
+    return "ResourceExhausted" in text or "OOM" in text or isinstance(exc, MemoryError)
+
+
+_reporter_class = None
+
+
+def _make_reporter_class():
+    global _reporter_class
+    if _reporter_class is not None:
+        return _reporter_class
+    import keras
+
+    class Reporter(keras.callbacks.Callback):
+        def __init__(self, trainer: Trainer, model, steps: int, n_samples: int):
+            super().__init__()
+            self.trainer = trainer
+            self.cfg = trainer.config
+            self.control = trainer.control
+            self.cbs = trainer.callbacks
+            self.steps = steps
+            self.n_samples = n_samples
+            self.history: list[EpochReport] = []
+            self.nan_reason = ""
+            self._good_weights = None
+            self._last_report = 0.0
+            self._epoch = 0
+            self._validating = False
+            self._run_t0 = None
+
+        # Training -------------------------------------------------------------------------------------------
+        def on_train_begin(self, logs=None):
+            self._good_weights = self.model.get_weights()
+            self._run_t0 = None
+            self.trainer._phase("training")
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._epoch = epoch
+            self._epoch_t0 = time.perf_counter()
+            self._validating = False
+
+        def on_train_batch_end(self, batch, logs=None):
+            now = time.perf_counter()
+            if self._run_t0 is None:
+                # The first batch includes tracing and compiling: time the rate from its end.
+                self._run_t0, self._done_at_t0 = now, self._epoch * self.steps + batch + 1
+            loss = float(logs.get("loss", np.nan)) if logs else np.nan
+            if not math.isfinite(loss):
+                self.nan_reason = (
+                    f"The loss became {loss} at epoch {self._epoch + 1}, batch {batch + 1}: the learning rate "
+                    f"({self.cfg.lr():g}) is probably too high. Training stopped and the last good weights were kept."
+                )
+                self.model.stop_training = True
+                return
+            done = self._epoch * self.steps + batch + 1
+            if done % SNAPSHOT_EVERY == 0:
+                self._good_weights = self.model.get_weights()
+            last = batch + 1 == self.steps
+            if self.cbs.on_batch and (last or now - self._last_report >= REPORT_INTERVAL_S):
+                self._last_report = now
+                self.cbs.on_batch(self._batch_report(batch, loss, logs, now, done))
+            self._between_batches()
+
+        def _batch_report(self, batch, loss, logs, now, done) -> BatchReport:
+            total = self.cfg.epochs * self.steps
+            elapsed = now - self._run_t0
+            steps_timed = done - self._done_at_t0
+            rate = steps_timed / elapsed if elapsed > 0 and steps_timed > 0 else 0.0
+            return BatchReport(
+                epoch=self._epoch + 1,
+                epochs=self.cfg.epochs,
+                batch=batch + 1,
+                batches=self.steps,
+                loss=loss,
+                accuracy=float(logs.get("accuracy", np.nan)),
+                samples_per_s=rate * self.cfg.batch_size,
+                eta_s=(total - done) / rate if rate > 0 else float("nan"),
+                fraction=done / total,
+            )
+
+        def on_epoch_end(self, epoch, logs=None):
+            logs = logs or {}
+            if self.nan_reason:
+                return
+            val_loss = logs.get("val_loss")
+            val_acc = logs.get("val_accuracy")
+            report = EpochReport(
+                epoch=epoch + 1,
+                epochs=self.cfg.epochs,
+                loss=float(logs.get("loss", np.nan)),
+                accuracy=float(logs.get("accuracy", np.nan)),
+                val_loss=None if val_loss is None else float(val_loss),
+                val_accuracy=None if val_acc is None else float(val_acc),
+                seconds=time.perf_counter() - self._epoch_t0,
+            )
+            if math.isfinite(report.loss):
+                self._good_weights = self.model.get_weights()
+            if self.control.stop_requested and self._validating:
+                report.val_loss = report.val_accuracy = None  # validation was cut short: its numbers mean little
+            self.history.append(report)
+            if self.cbs.on_epoch:
+                self.cbs.on_epoch(report)
+
+        # Validation and test ---------------------------------------------------------------------------------
+        def on_test_begin(self, logs=None):
+            if self.model.stop_training is False and self._run_t0 is not None:
+                self._validating = True
+                self.trainer._phase("validating")
+
+        def on_test_batch_end(self, batch, logs=None):
+            self._between_batches()
+            if self.control.stop_requested:
+                self.model.stop_evaluating = True
+
+        def on_test_end(self, logs=None):
+            if self._validating and not self.control.stop_requested:
+                self.trainer._phase("training")
+
+        # Shared ----------------------------------------------------------------------------------------------
+        def _between_batches(self):
+            if self.cbs.between_batches:
+                self.cbs.between_batches()
+            if self.control.paused:
+                self.control.wait_while_paused(
+                    self.cbs.between_batches,
+                    lambda paused: self.trainer._phase("paused" if paused else "training"),
+                )
+            if self.control.stop_requested:
+                self.model.stop_training = True
+                self.model.stop_evaluating = True
+
+        def restore_good_weights(self):
+            if self._good_weights is not None:
+                self.model.set_weights(self._good_weights)
+
+    _reporter_class = Reporter
+    return Reporter
