@@ -193,6 +193,7 @@ class Trainer:
             stopped=self.control.stop_requested or reporter.nan_reason != "",
             reason=reporter.nan_reason or ("Stopped by the user." if self.control.stop_requested else ""),
             device=device,
+            extra={"batches": reporter.batches_trained},
         )
         if reporter.nan_reason:
             reporter.restore_good_weights()
@@ -239,6 +240,7 @@ def _make_reporter_class():
             self.n_samples = n_samples
             self.history: list[EpochReport] = []
             self.nan_reason = ""
+            self.batches_trained = 0
             self._good_weights = None
             self._last_report = 0.0
             self._epoch = 0
@@ -269,6 +271,7 @@ def _make_reporter_class():
                 )
                 self.model.stop_training = True
                 return
+            self.batches_trained += 1
             done = self._epoch * self.steps + batch + 1
             if done % SNAPSHOT_EVERY == 0:
                 self._good_weights = self.model.get_weights()

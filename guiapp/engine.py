@@ -1,0 +1,334 @@
+"""The engine: one QThread that owns every TensorFlow call (loading, training, evaluation, inference, saving).
+
+Keras' TensorFlow backend is not thread-safe, so the GUI never touches a model. It sends requests through queued
+signals to the engine's slots and gets results back the same way. Two things cannot wait in the engine's event
+queue while ``fit`` runs, so they bypass it thread-safely:
+
+- stop / pause / resume go straight to the :class:`~model.training.TrainControl` events;
+- classify requests are also left in a one-slot mailbox that the trainer empties between batches, so the drawing
+  is classified by the weights as they train. Only the newest request counts.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from model.errors import DigitTrainerError
+from model.training import TrainControl
+
+REFRESH_DURING_TRAINING_S = 0.3  # re-classify the last drawing this often while the weights change
+
+
+@dataclass
+class ClassifyRequest:
+    generation: int
+    image: np.ndarray  # (28, 28) float32
+
+
+@dataclass
+class ModelInfo:
+    """What the GUI shows about the current model."""
+
+    source: str  # "bundled", "trained", a file path, or "untrained"
+    summary: list  # rows (name, type, output shape, params)
+    total_params: int
+    metadata: dict
+    kernels: np.ndarray | None  # first conv layer's kernels (k, k, 1, n)
+    spec: list | None
+
+
+class Engine(QObject):
+    """Lives in its own QThread; see the module docstring for the protocol."""
+
+    ready = Signal(str)  # device name, once TensorFlow is loaded
+    phaseChanged = Signal(str)  # loading, idle, compiling, training, validating, testing, paused, evaluating ...
+    batchEnded = Signal(object)  # model.training.BatchReport
+    epochEnded = Signal(object)  # model.training.EpochReport
+    trainingStarted = Signal(object)  # TrainConfig
+    trainingFinished = Signal(object)  # model.training.TrainResult
+    classified = Signal(int, object)  # generation, model.inference.Prediction
+    modelChanged = Signal(object)  # ModelInfo
+    datasetLoaded = Signal(object)  # model.data.RawMnist
+    evaluationProgress = Signal(float)
+    evaluated = Signal(object)  # model.evaluation.Evaluation
+    saved = Signal(str)
+    failed = Signal(str, str)  # what was being done, message for the user
+
+    def __init__(self, data_path: str | None = None, model_path: str | None = None, load_bundled: bool = True):
+        super().__init__()
+        self.control = TrainControl()
+        self._data_path = data_path
+        self._initial_model_path = model_path
+        self._load_bundled = load_bundled
+        self._raw = None
+        self._raw_path = None
+        self._model = None
+        self._predictor = None
+        self._meta: dict = {}
+        self._mailbox: ClassifyRequest | None = None
+        self._last_request: ClassifyRequest | None = None
+        self._last_refresh = 0.0
+        self._lock = threading.Lock()
+        self._busy = False
+        self.device = ""
+
+    # Thread-safe entry points (called from the GUI thread) ---------------------------------------------------
+    def post_classify(self, generation: int, image: np.ndarray):
+        """Leave a classify request in the mailbox; the newest replaces any older one not yet served."""
+        with self._lock:
+            self._mailbox = ClassifyRequest(generation, np.asarray(image, dtype=np.float32))
+        self.control.wake()
+
+    # Slots (run on the engine thread) ------------------------------------------------------------------------
+    @Slot()
+    def start(self):
+        """Import TensorFlow, pick the device and load the starting model."""
+        self.phaseChanged.emit("loading")
+        try:
+            from model import tf_backend
+
+            self.device = tf_backend.configure()
+            import keras  # noqa: F401  (imported here so the cost is paid behind the "loading" state)
+        except Exception as exc:
+            self.failed.emit("Starting TensorFlow", f"TensorFlow could not be loaded: {exc}")
+            self.phaseChanged.emit("broken")
+            return
+        self.ready.emit(self.device)
+        if self._initial_model_path:
+            self.load_model(self._initial_model_path)
+        elif self._load_bundled:
+            self._load_bundled_model()
+        self.phaseChanged.emit("idle")
+
+    def _load_bundled_model(self):
+        from resources import bundled_model_path
+
+        path = bundled_model_path()
+        if path is None:
+            self.failed.emit("Loading the bundled model", "The bundled model is missing from this install.")
+            return
+        self._load(str(path), source="bundled")
+
+    @Slot(str)
+    def load_model(self, path: str):
+        self.phaseChanged.emit("loading model")
+        self._load(path, source=path)
+        self.phaseChanged.emit("idle")
+
+    def _load(self, path: str, source: str):
+        from model.storage import load_model
+
+        try:
+            model, meta = load_model(path)
+            self._set_model(model, meta, source)
+        except DigitTrainerError as exc:
+            self.failed.emit("Opening a model", str(exc))
+        except Exception as exc:  # never leave a half-loaded model in use
+            self.failed.emit("Opening a model", f"Model file '{path}' could not be loaded: {exc}")
+
+    def _set_model(self, model, meta: dict, source: str):
+        from model.inference import Predictor
+
+        predictor = Predictor(model)
+        self._model, self._predictor, self._meta = model, predictor, dict(meta)
+        self.modelChanged.emit(self._model_info(source))
+        self._classify_last()
+
+    def _model_info(self, source: str) -> ModelInfo:
+        rows = []
+        for layer in self._model.layers:
+            shape = tuple(layer.output.shape[1:]) if hasattr(layer, "output") else ()
+            rows.append((layer.name, type(layer).__name__, shape, int(layer.count_params())))
+        kernels = None
+        for layer in self._model.layers:
+            if type(layer).__name__ == "Conv2D":
+                kernels = np.asarray(layer.get_weights()[0])
+                break
+        return ModelInfo(source, rows, int(self._model.count_params()), self._meta, kernels, self._meta.get("spec"))
+
+    @Slot(str)
+    def load_dataset(self, path: str):
+        self.phaseChanged.emit("loading data")
+        try:
+            self._dataset(path or None)
+        except DigitTrainerError as exc:
+            self.failed.emit("Opening a dataset", str(exc))
+        self.phaseChanged.emit("idle")
+
+    def _dataset(self, path: str | None):
+        from model.data import load_mnist
+
+        path = path or self._data_path
+        if self._raw is None or path != self._raw_path:
+            self._raw = load_mnist(path)
+            self._raw_path = path
+            self._data_path = path
+            self.datasetLoaded.emit(self._raw)
+        return self._raw
+
+    @Slot()
+    def serve_classify(self):
+        """Answer the newest pending classify request, if any (queued twin of the mailbox)."""
+        with self._lock:
+            request, self._mailbox = self._mailbox, None
+        if request is not None:
+            self._classify(request)
+
+    def _classify(self, request: ClassifyRequest):
+        self._last_request = request
+        if self._predictor is None:
+            return
+        try:
+            prediction = self._predictor.predict(request.image)
+        except Exception as exc:
+            self.failed.emit("Classifying the drawing", f"The model could not classify the drawing: {exc}")
+            return
+        self._last_refresh = time.perf_counter()
+        self.classified.emit(request.generation, prediction)
+
+    def _classify_last(self):
+        if self._last_request is not None:
+            self._classify(self._last_request)
+
+    def forget_drawing(self):
+        """The canvas was cleared: stop refreshing the old drawing during training (thread-safe)."""
+        with self._lock:
+            self._mailbox = None
+            self._last_request = None
+
+    def _between_batches(self):
+        self.serve_classify()
+        if self._last_request is not None and time.perf_counter() - self._last_refresh > REFRESH_DURING_TRAINING_S:
+            self._classify(self._last_request)
+
+    @Slot(object)
+    def train(self, config):
+        """Train ``config`` (a TrainConfig). The caller resets ``control`` before sending, so an early Stop counts."""
+        if self._busy:
+            return
+        self._busy = True
+        previous = (self._model, self._predictor, self._meta)
+        try:
+            self._train(config)
+        except DigitTrainerError as exc:
+            self._model, self._predictor, self._meta = previous
+            self.failed.emit("Training", str(exc))
+            self.trainingFinished.emit(None)
+        except Exception as exc:
+            self._model, self._predictor, self._meta = previous
+            self.failed.emit("Training", f"Training failed: {type(exc).__name__}: {exc}")
+            traceback.print_exc()
+            self.trainingFinished.emit(None)
+        finally:
+            self._busy = False
+            self.phaseChanged.emit("idle")
+
+    def _train(self, config):
+        from model.architecture import build_model
+        from model.cli import _with_pen_digits, run_metadata
+        from model.data import prepare
+        from model.training import TrainCallbacks, Trainer
+
+        self.phaseChanged.emit("loading data")
+        raw = self._dataset(None)
+        data = prepare(
+            raw,
+            validation_split=config.validation_split,
+            limit_train=config.limit_train,
+            limit_test=config.limit_test,
+            seed=config.seed,
+        )
+        if config.pen_digits_writers:
+            data = _with_pen_digits(data, config)
+        if self.control.stop_requested:
+            self.trainingFinished.emit(None)
+            return
+        trainer = Trainer(
+            config,
+            TrainCallbacks(
+                on_batch=self.batchEnded.emit,
+                on_epoch=self.epochEnded.emit,
+                on_phase=self.phaseChanged.emit,
+                between_batches=self._between_batches,
+            ),
+            self.control,
+        )
+        import keras
+
+        keras.utils.set_random_seed(config.seed)
+        model = build_model(list(config.spec))
+        self._set_model(model, {"recipe": config.recipe}, "untrained")
+        self.trainingStarted.emit(config)
+        model, result = trainer.run(data, model=model)
+        self._meta = run_metadata(config, result, raw.source)
+        self.modelChanged.emit(self._model_info("trained"))
+        self.trainingFinished.emit(result)
+
+    @Slot()
+    def evaluate(self):
+        """Evaluate the current model on the test set, with progress; Stop cancels."""
+        from model.data import to_float_images
+        from model.evaluation import evaluate
+
+        if self._busy or self._model is None:
+            return
+        self._busy = True
+        self.phaseChanged.emit("evaluating")
+        try:
+            raw = self._dataset(None)
+            ev = evaluate(
+                self._model,
+                to_float_images(raw.x_test),
+                raw.y_test,
+                should_stop=lambda: self.control.stop_requested,
+                progress=self._eval_progress,
+            )
+            if ev is not None:
+                self.evaluated.emit(ev)
+        except DigitTrainerError as exc:
+            self.failed.emit("Evaluating", str(exc))
+        finally:
+            self._busy = False
+            self.phaseChanged.emit("idle")
+
+    def _eval_progress(self, fraction: float):
+        self.evaluationProgress.emit(fraction)
+        self.serve_classify()
+
+    @Slot(str)
+    def save_model(self, path: str):
+        from model.storage import save_model
+
+        if self._model is None:
+            self.failed.emit("Saving the model", "There is no model to save yet.")
+            return
+        self.phaseChanged.emit("saving")
+        try:
+            save_model(self._model, path, self._meta)
+            self.saved.emit(path)
+        except DigitTrainerError as exc:
+            self.failed.emit("Saving the model", str(exc))
+        finally:
+            self.phaseChanged.emit("idle")
+
+
+class EngineThread(QThread):
+    """The QThread that hosts the Engine; never a daemon: the window stops and joins it on close."""
+
+    def __init__(self, engine: Engine, parent=None):
+        super().__init__(parent)
+        self.setObjectName("EngineThread")
+        engine.moveToThread(self)
+        self.engine = engine
+
+    def shutdown(self, timeout_ms: int = 1800) -> bool:
+        """Ask the engine to stop whatever it is doing, end the thread's event loop and wait for it."""
+        self.engine.control.stop()
+        self.quit()
+        return self.wait(timeout_ms)

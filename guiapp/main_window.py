@@ -1,0 +1,408 @@
+"""The main window: wires the panels (which emit intent) to the engine thread (which owns TensorFlow)."""
+
+from __future__ import annotations
+
+import os
+
+import pyqtgraph as pg
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from guiapp.dataset_view import DatasetView
+from guiapp.draw_panel import DrawPanel
+from guiapp.engine import Engine, EngineThread
+from guiapp.feature_maps import FeatureMapView, KernelView
+from guiapp.model_view import ModelSummary
+from guiapp.plots import TrainingPlots
+from guiapp.training_panel import TrainingPanel
+from model.data import ENV_VAR
+
+pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
+
+SETTINGS_ORG = "DigitTrainer"
+SETTINGS_APP = "DigitTrainer"
+PHASE_TEXT = {
+    "loading": "Loading TensorFlow…",
+    "loading model": "Loading the model…",
+    "loading data": "Loading the dataset…",
+    "compiling": "Building and compiling the model…",
+    "training": "Training…",
+    "validating": "Validating…",
+    "testing": "Evaluating on the test set…",
+    "paused": "Paused",
+    "evaluating": "Evaluating…",
+    "saving": "Saving…",
+    "idle": "Ready",
+    "broken": "TensorFlow could not be loaded",
+}
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    return area
+
+
+class MainWindow(QMainWindow):
+    """Digit Trainer's window. Constructible with no arguments inside a running QApplication."""
+
+    trainRequested = Signal(object)
+    classifyPosted = Signal()
+    loadModelRequested = Signal(str)
+    saveModelRequested = Signal(str)
+    loadDatasetRequested = Signal(str)
+    evaluateRequested = Signal()
+
+    def __init__(self, data_path: str | None = None, model_path: str | None = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Digit Trainer")
+        self.setObjectName("MainWindow")
+        self.settings = QSettings(SETTINGS_ORG, SETTINGS_APP)
+        data_path = data_path or os.environ.get(ENV_VAR) or self.settings.value("data/path", None) or None
+        self.last_error = ""
+        self.last_result = None
+        self.last_evaluation = None
+        self._run = 0
+        self._run_config = None
+        self._phase = "loading"
+        self._closing = False
+
+        self.training_panel = TrainingPanel()
+        self.plots = TrainingPlots()
+        self.draw_panel = DrawPanel()
+        self.feature_maps = FeatureMapView()
+        self.kernel_view = KernelView()
+        self.model_summary = ModelSummary()
+        self.dataset_view = DatasetView()
+        self.setCentralWidget(self.plots)
+        self._build_docks()
+        self._build_menus()
+        self.status = QLabel("Loading TensorFlow…")
+        self.statusBar().addWidget(self.status, 1)
+
+        self.engine = Engine(data_path=data_path, model_path=model_path)
+        self.engine_thread = EngineThread(self.engine)
+        self._connect()
+        self._restore_settings()
+        # Start TensorFlow's import once the event loop runs, so the window paints first.
+        QTimer.singleShot(20, self._start_engine)
+
+    @Slot()
+    def _start_engine(self):
+        if not self._closing and not self.engine_thread.isRunning():
+            self.engine_thread.start()
+
+    # Layout --------------------------------------------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self):
+        self.training_dock = self._dock("Training", "trainingDock", _scrolled(self.training_panel), Qt.LeftDockWidgetArea)
+        self.draw_dock = self._dock("Draw", "drawDock", self.draw_panel, Qt.RightDockWidgetArea)
+        self.feature_dock = self._dock(
+            "Feature maps", "featureDock", _scrolled(self.feature_maps), Qt.BottomDockWidgetArea
+        )
+        model_box = QWidget()
+        box = QVBoxLayout(model_box)
+        box.addWidget(self.model_summary, 2)
+        box.addWidget(QLabel("First conv layer's kernels"))
+        box.addWidget(self.kernel_view, 1)
+        self.model_dock = self._dock("Model", "modelDock", model_box, Qt.BottomDockWidgetArea)
+        self.dataset_dock = self._dock("Dataset", "datasetDock", _scrolled(self.dataset_view), Qt.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.feature_dock, self.model_dock)
+        self.tabifyDockWidget(self.model_dock, self.dataset_dock)
+        self.feature_dock.raise_()
+        self._default_state = self.saveState()
+
+    def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self):
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "Open &dataset…", self._on_open_dataset_triggered, "Ctrl+Shift+O", "openDatasetAction")
+        self._action(file_menu, "&Open model…", self._on_open_model_triggered, QKeySequence.Open, "openModelAction")
+        self._action(file_menu, "&Save model…", self._on_save_model_triggered, QKeySequence.Save, "saveModelAction")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.Quit, "quitAction")
+        train_menu = bar.addMenu("&Train")
+        self.train_action = self._action(train_menu, "&Train", self.training_panel._on_train_clicked, "Ctrl+T", "trainAction")
+        self.pause_action = self._action(train_menu, "&Pause / Resume", self._on_pause_action_triggered, "Ctrl+P", "pauseAction")
+        self.stop_action = self._action(train_menu, "&Stop", self._on_stop_requested, Qt.Key_Escape, "stopAction")
+        train_menu.addSeparator()
+        self._action(train_menu, "&Evaluate on the test set", self._on_evaluate_triggered, "Ctrl+E", "evaluateAction")
+        view_menu = bar.addMenu("&View")
+        for dock in (self.training_dock, self.draw_dock, self.feature_dock, self.model_dock, self.dataset_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        self._action(view_menu, "&Reset layout", self._on_reset_layout_triggered, None, "resetLayoutAction")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About Digit Trainer", self._on_about_triggered, None, "aboutAction")
+
+    def _connect(self):
+        e = self.engine
+        self.engine_thread.started.connect(e.start)
+        self.trainRequested.connect(e.train)
+        self.classifyPosted.connect(e.serve_classify)
+        self.loadModelRequested.connect(e.load_model)
+        self.saveModelRequested.connect(e.save_model)
+        self.loadDatasetRequested.connect(e.load_dataset)
+        self.evaluateRequested.connect(e.evaluate)
+        e.ready.connect(self._on_engine_ready)
+        e.phaseChanged.connect(self._on_engine_phase_changed)
+        e.batchEnded.connect(self._on_engine_batch_ended)
+        e.epochEnded.connect(self._on_engine_epoch_ended)
+        e.trainingFinished.connect(self._on_engine_training_finished)
+        e.classified.connect(self._on_engine_classified)
+        e.modelChanged.connect(self._on_engine_model_changed)
+        e.datasetLoaded.connect(self._on_engine_dataset_loaded)
+        e.evaluationProgress.connect(self._on_engine_evaluation_progress)
+        e.evaluated.connect(self._on_engine_evaluated)
+        e.saved.connect(self._on_engine_saved)
+        e.failed.connect(self._on_engine_failed)
+        p = self.training_panel
+        p.trainRequested.connect(self._on_panel_train_requested)
+        p.pauseToggled.connect(self._on_panel_pause_toggled)
+        p.stopRequested.connect(self._on_stop_requested)
+        self.draw_panel.classifyRequested.connect(self._on_draw_classify_requested)
+        self.draw_panel.cleared.connect(self._on_draw_cleared)
+
+    # Requests to the engine ----------------------------------------------------------------------------------
+    def train(self, config=None):
+        """Start a training run with ``config`` (or the panel's settings). Ignored while one is running."""
+        self._on_panel_train_requested(config or self.training_panel.config())
+
+    @Slot(object)
+    def _on_panel_train_requested(self, cfg):
+        if self.training_panel.running or not self.training_panel.train_button.isEnabled():
+            return
+        self.engine.control.reset()
+        self._run += 1
+        self._run_config = cfg
+        self.last_result = None
+        self.training_panel.set_running(True)
+        self.training_panel.show_finished(0.0, "Starting…")
+        self.training_panel.show_test_accuracy(None)
+        self.training_panel.add_run(self._run, cfg)
+        self.plots.start_run(self._run)
+        self.trainRequested.emit(cfg)
+
+    @Slot(bool)
+    def _on_panel_pause_toggled(self, paused: bool):
+        if paused:
+            self.engine.control.pause()
+        else:
+            self.engine.control.resume()
+
+    @Slot()
+    def _on_pause_action_triggered(self):
+        if self.training_panel.running:
+            self.training_panel.pause_button.toggle()
+
+    @Slot()
+    def _on_stop_requested(self):
+        self.engine.control.stop()
+        if self.training_panel.running:
+            self.status.setText("Stopping…")
+
+    @Slot(object)
+    def _on_draw_classify_requested(self, request):
+        generation, image = request if isinstance(request, tuple) else (request.generation, request.image)
+        self.engine.post_classify(generation, image)
+        self.classifyPosted.emit()
+
+    @Slot()
+    def _on_draw_cleared(self):
+        self.engine.forget_drawing()
+        self.feature_maps.clear()
+
+    def open_model(self, path: str):
+        self.loadModelRequested.emit(str(path))
+
+    def save_model(self, path: str):
+        self.saveModelRequested.emit(str(path))
+
+    def open_dataset(self, path: str):
+        self.settings.setValue("data/path", str(path))
+        self.loadDatasetRequested.emit(str(path))
+
+    @Slot()
+    def _on_open_dataset_triggered(self):
+        path, _ = QFileDialog.getOpenFileName(self, "Open MNIST dataset", "", "MNIST (*.npz);;All files (*)")
+        if path:
+            self.open_dataset(path)
+
+    @Slot()
+    def _on_open_model_triggered(self):
+        path, _ = QFileDialog.getOpenFileName(self, "Open model", "", "Keras model (*.keras)")
+        if path:
+            self.open_model(path)
+
+    @Slot()
+    def _on_save_model_triggered(self):
+        path, _ = QFileDialog.getSaveFileName(self, "Save model", "digit_model.keras", "Keras model (*.keras)")
+        if path:
+            if not path.endswith(".keras"):
+                path += ".keras"
+            self.save_model(path)
+
+    @Slot()
+    def _on_evaluate_triggered(self):
+        if not self.training_panel.running:
+            self.engine.control.reset()
+            self.evaluateRequested.emit()
+
+    # Results from the engine ---------------------------------------------------------------------------------
+    @Slot(str)
+    def _on_engine_ready(self, device: str):
+        self.training_panel.device_label.setText(f"Device: {device}")
+        self.training_panel.set_engine_ready(True)
+
+    @Slot(str)
+    def _on_engine_phase_changed(self, phase: str):
+        self._phase = phase
+        text = PHASE_TEXT.get(phase, phase)
+        self.status.setText(text)
+        self.training_panel.status_label.setText(text)
+
+    @Slot(object)
+    def _on_engine_batch_ended(self, report):
+        self.training_panel.show_batch(report)
+        self.plots.add_batch(report)
+
+    @Slot(object)
+    def _on_engine_epoch_ended(self, report):
+        self.plots.add_epoch(report)
+        val = f", validation {report.val_accuracy:.2%}" if report.val_accuracy is not None else ""
+        self.training_panel.update_run(self._run, f"{report.epoch}/{report.epochs}", f"train {report.accuracy:.2%}{val}")
+
+    @Slot(object)
+    def _on_engine_training_finished(self, result):
+        self.last_result = result
+        self.training_panel.set_running(False)
+        if result is None:
+            self.training_panel.show_finished(None, "Training did not run")
+            self.training_panel.update_run(self._run, "–", "failed")
+            return
+        if result.test_accuracy is not None:
+            self.training_panel.show_finished(1.0, f"Done: {result.epochs_done} epochs in {result.seconds:.0f} s")
+            self.training_panel.show_test_accuracy(result.test_accuracy)
+            acc = f"{result.test_accuracy * 100:.2f} %"
+        else:
+            self.training_panel.show_finished(None, f"Stopped after {result.epochs_done} epoch(s)")
+            acc = "stopped"
+        self.training_panel.update_run(self._run, f"{result.epochs_done}/{self._run_config.epochs}", acc)
+        if result.reason:
+            self.training_panel.status_label.setText(result.reason)
+            self.status.setText(result.reason)
+            if not result.reason.startswith("Stopped by the user"):
+                self._show_error("Training stopped", result.reason)
+
+    @Slot(int, object)
+    def _on_engine_classified(self, generation: int, prediction):
+        if self.draw_panel.show_prediction(generation, prediction) is False:
+            return
+        self.feature_maps.set_activations(prediction.activations)
+
+    @Slot(object)
+    def _on_engine_model_changed(self, info):
+        self.model_summary.show_model(info)
+        self.kernel_view.set_kernels(info.kernels)
+        acc = (info.metadata or {}).get("test_accuracy")
+        if info.source != "untrained" and not self.training_panel.running:
+            self.training_panel.show_test_accuracy(acc)
+
+    @Slot(object)
+    def _on_engine_dataset_loaded(self, raw):
+        self.dataset_view.set_dataset(raw)
+
+    @Slot(float)
+    def _on_engine_evaluation_progress(self, fraction: float):
+        self.training_panel.show_finished(fraction, "Evaluating… %p%")
+
+    @Slot(object)
+    def _on_engine_evaluated(self, evaluation):
+        self.last_evaluation = evaluation
+        self.training_panel.show_finished(1.0, "Evaluation done")
+        self.training_panel.show_test_accuracy(evaluation.accuracy)
+        self.status.setText(f"Test accuracy {evaluation.accuracy * 100:.2f} % ({len(evaluation.mistakes)} mistakes)")
+
+    @Slot(str)
+    def _on_engine_saved(self, path: str):
+        self.status.setText(f"Saved {path}")
+
+    @Slot(str, str)
+    def _on_engine_failed(self, what: str, message: str):
+        self._show_error(what, message)
+
+    def _show_error(self, title: str, message: str):
+        """Show a problem without blocking: a non-modal message box plus the status line."""
+        self.last_error = message
+        self.status.setText(message)
+        if self._closing:
+            return
+        box = QMessageBox(QMessageBox.Warning, title, message, QMessageBox.Ok, self)
+        box.setObjectName("errorDialog")
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()
+
+    # Settings and shutdown -----------------------------------------------------------------------------------
+    def _restore_settings(self):
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        values = self.settings.value("training/values")
+        if isinstance(values, dict):
+            self.training_panel.restore_values(values)
+
+    def save_settings(self):
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("training/values", self.training_panel.settings_values())
+        self.settings.sync()
+
+    @Slot()
+    def _on_reset_layout_triggered(self):
+        self.restoreState(self._default_state)
+
+    @Slot()
+    def _on_about_triggered(self):
+        QMessageBox.about(
+            self,
+            "About Digit Trainer",
+            "Digit Trainer trains the classic Keras MNIST CNN and shows everything that happens inside it.",
+        )
+
+    def closeEvent(self, event):
+        """Stop the engine (within one batch) and join its thread before the window goes."""
+        self._closing = True
+        self.save_settings()
+        self.engine_thread.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,143 @@
+"""Live loss and accuracy curves (pyqtgraph): a smoothed per-batch line and per-epoch points, per run."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+KEEP_RUNS = 3
+RUN_COLOURS = ["#4fc3f7", "#ffb74d", "#81c784", "#e57373", "#ba68c8"]
+SMOOTHING = 0.9  # exponential moving average of the batch values (the running epoch mean is already smooth)
+
+
+class _RunCurves:
+    """The items of one run on one plot: created once, then only ``setData``."""
+
+    def __init__(self, plot: pg.PlotItem, run: int, colour: str, label: str):
+        self.plot = plot
+        pen = pg.mkPen(colour, width=2)
+        self.batch = plot.plot([], [], pen=pen, name=f"run {run} {label} (batches)")
+        self.batch.setClipToView(True)
+        self.batch.setDownsampling(auto=True, method="mean")
+        self.train = plot.plot(
+            [], [], pen=None, symbol="o", symbolSize=8, symbolBrush=colour, name=f"run {run} train (epoch)"
+        )
+        self.val = plot.plot(
+            [],
+            [],
+            pen=pg.mkPen(colour, width=1, style=Qt.DashLine),
+            symbol="t",
+            symbolSize=10,
+            symbolBrush="w",
+            symbolPen=colour,
+            name=f"run {run} validation",
+        )
+        self.bx: list[float] = []
+        self.by: list[float] = []
+        self.ex: list[float] = []
+        self.ey: list[float] = []
+        self.vx: list[float] = []
+        self.vy: list[float] = []
+        self._ema = None
+
+    def add_batch(self, x: float, y: float):
+        if not math.isfinite(y):
+            return
+        self._ema = y if self._ema is None else SMOOTHING * self._ema + (1 - SMOOTHING) * y
+        self.bx.append(x)
+        self.by.append(self._ema)
+        self.batch.setData(np.asarray(self.bx), np.asarray(self.by))
+
+    def add_epoch(self, x: float, y: float, val: float | None):
+        if math.isfinite(y):
+            self.ex.append(x)
+            self.ey.append(y)
+            self.train.setData(self.ex, self.ey)
+        if val is not None and math.isfinite(val):
+            self.vx.append(x)
+            self.vy.append(val)
+            self.val.setData(self.vx, self.vy)
+
+    def dim(self):
+        for item in (self.batch, self.train, self.val):
+            item.setOpacity(0.35)
+
+    def remove(self):
+        for item in (self.batch, self.train, self.val):
+            self.plot.removeItem(item)
+            if self.plot.legend is not None:
+                self.plot.legend.removeItem(item)
+
+
+class TrainingPlots(QWidget):
+    """Loss and accuracy plots (``lossPlot``, ``accuracyPlot``) keeping the last three runs for comparison."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.loss_plot = self._make_plot("lossPlot", "Loss (categorical cross-entropy)", "loss")
+        self.accuracy_plot = self._make_plot("accuracyPlot", "Accuracy", "accuracy")
+        self.accuracy_plot.setYRange(0.8, 1.0)
+        self.accuracy_plot.getPlotItem().enableAutoRange(axis="y", enable=True)
+        layout.addWidget(self.loss_plot)
+        layout.addWidget(self.accuracy_plot)
+        self._runs: list[tuple[_RunCurves, _RunCurves]] = []
+
+    @staticmethod
+    def _make_plot(name: str, title: str, ylabel: str) -> pg.PlotWidget:
+        w = pg.PlotWidget(title=title)
+        w.setObjectName(name)
+        w.setAccessibleName(name)
+        w.setLabel("bottom", "epoch")
+        w.setLabel("left", ylabel)
+        w.showGrid(x=True, y=True, alpha=0.25)
+        w.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        w.setMinimumHeight(160)
+        return w
+
+    def start_run(self, run: int):
+        """Add curves for a new run; older runs are dimmed, and only the last three are kept."""
+        for loss, acc in self._runs:
+            loss.dim()
+            acc.dim()
+        while len(self._runs) >= KEEP_RUNS:
+            loss, acc = self._runs.pop(0)
+            loss.remove()
+            acc.remove()
+        colour = RUN_COLOURS[(run - 1) % len(RUN_COLOURS)]
+        self._runs.append(
+            (
+                _RunCurves(self.loss_plot.getPlotItem(), run, colour, "loss"),
+                _RunCurves(self.accuracy_plot.getPlotItem(), run, colour, "accuracy"),
+            )
+        )
+
+    def add_batch(self, report):
+        if not self._runs:
+            self.start_run(1)
+        x = report.epoch - 1 + report.batch / report.batches
+        loss, acc = self._runs[-1]
+        loss.add_batch(x, report.loss)
+        acc.add_batch(x, report.accuracy)
+
+    def add_epoch(self, report):
+        if not self._runs:
+            self.start_run(1)
+        loss, acc = self._runs[-1]
+        loss.add_epoch(report.epoch, report.loss, report.val_loss)
+        acc.add_epoch(report.epoch, report.accuracy, report.val_accuracy)
+
+    def point_counts(self) -> dict:
+        """How many points the newest run has on each curve (for tests and status)."""
+        if not self._runs:
+            return {"batch": 0, "epoch": 0, "val": 0}
+        loss, _ = self._runs[-1]
+        return {"batch": len(loss.bx), "epoch": len(loss.ex), "val": len(loss.vx)}
+
+    def run_count(self) -> int:
+        return len(self._runs)

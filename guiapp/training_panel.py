@@ -1,0 +1,298 @@
+"""The training panel: hyperparameters, Train / Pause / Stop, progress with ETA, device and test accuracy."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QHeaderView,
+    QAbstractItemView,
+)
+
+from model.recipes import DEFAULT_LR, OPTIMIZERS, RECIPES, recipe
+
+
+def _named(widget, name: str):
+    widget.setObjectName(name)
+    widget.setAccessibleName(name)
+    return widget
+
+
+def format_eta(seconds: float) -> str:
+    if not math.isfinite(seconds) or seconds < 0:
+        return "–"
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class TrainingPanel(QWidget):
+    """Emits intent (``trainRequested``, ``pauseToggled``, ``stopRequested``); the window wires it to the engine."""
+
+    trainRequested = Signal(object)  # TrainConfig
+    pauseToggled = Signal(bool)  # True = pause
+    stopRequested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._running = False
+        self._paused = False
+        self._engine_ready = False
+        self._spec_provider = None
+        self._blocked_reason = ""
+
+        settings = QGroupBox("Settings")
+        form = QFormLayout(settings)
+        self.recipe_combo = _named(QComboBox(), "recipeCombo")
+        self.recipe_combo.addItems(RECIPES)
+        self.recipe_combo.setToolTip("seed: the tutorial's recipe, unchanged. robust: augmented, for real handwriting.")
+        self.epochs_spin = _named(QSpinBox(), "epochsSpin")
+        self.epochs_spin.setRange(1, 1000)
+        self.batch_spin = _named(QSpinBox(), "batchSizeSpin")
+        self.batch_spin.setRange(1, 1_000_000)
+        self.optimizer_combo = _named(QComboBox(), "optimizerCombo")
+        self.optimizer_combo.addItems(OPTIMIZERS)
+        self.lr_spin = _named(QDoubleSpinBox(), "learningRateSpin")
+        self.lr_spin.setDecimals(5)
+        self.lr_spin.setRange(0.00001, 1e7)
+        self.lr_spin.setSingleStep(0.0005)
+        self.val_spin = _named(QDoubleSpinBox(), "validationSplitSpin")
+        self.val_spin.setRange(0.0, 0.5)
+        self.val_spin.setSingleStep(0.05)
+        self.val_spin.setDecimals(2)
+        self.seed_spin = _named(QSpinBox(), "seedSpin")
+        self.seed_spin.setRange(0, 2**31 - 1)
+        self.limit_spin = _named(QSpinBox(), "trainLimitSpin")
+        self.limit_spin.setRange(0, 60000)
+        self.limit_spin.setSingleStep(1000)
+        self.limit_spin.setSpecialValueText("all")
+        self.limit_spin.setToolTip("Train on the first N training images only (all = 60,000), for quick experiments.")
+        form.addRow("Recipe", self.recipe_combo)
+        form.addRow("Epochs", self.epochs_spin)
+        form.addRow("Batch size", self.batch_spin)
+        form.addRow("Optimiser", self.optimizer_combo)
+        form.addRow("Learning rate", self.lr_spin)
+        form.addRow("Validation split", self.val_spin)
+        form.addRow("Random seed", self.seed_spin)
+        form.addRow("Training images", self.limit_spin)
+        self._settings_box = settings
+
+        self.train_button = _named(QPushButton("Train"), "trainButton")
+        self.train_button.setToolTip("Train with these settings (Ctrl+T)")
+        self.pause_button = _named(QPushButton("Pause"), "pauseButton")
+        self.pause_button.setCheckable(True)
+        self.stop_button = _named(QPushButton("Stop"), "stopButton")
+        self.stop_button.setToolTip("Stop training within one batch (Esc)")
+        buttons = QHBoxLayout()
+        for b in (self.train_button, self.pause_button, self.stop_button):
+            buttons.addWidget(b)
+
+        self.progress = _named(QProgressBar(), "trainingProgress")
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("Not trained yet")
+        self.progress_detail = _named(QLabel(""), "progressDetail")
+        self.status_label = _named(QLabel("Starting…"), "statusLabel")
+        self.status_label.setWordWrap(True)
+        self.device_label = _named(QLabel("Device: loading TensorFlow…"), "deviceLabel")
+        self.test_accuracy_label = _named(QLabel("Test accuracy: –"), "testAccuracyLabel")
+        font = self.test_accuracy_label.font()
+        font.setBold(True)
+        self.test_accuracy_label.setFont(font)
+
+        self.runs_table = _named(QTableWidget(0, 4), "runsTable")
+        self.runs_table.setHorizontalHeaderLabels(["Run", "Settings", "Epochs", "Test acc."])
+        self.runs_table.verticalHeader().setVisible(False)
+        self.runs_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.runs_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.runs_table.setMaximumHeight(130)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(settings)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.progress_detail)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.device_label)
+        layout.addWidget(self.test_accuracy_label)
+        layout.addWidget(QLabel("Runs"))
+        layout.addWidget(self.runs_table)
+        layout.addStretch(1)
+
+        self.recipe_combo.currentTextChanged.connect(self._on_recipe_changed)
+        self.optimizer_combo.currentTextChanged.connect(self._on_optimizer_changed)
+        self.train_button.clicked.connect(self._on_train_clicked)
+        self.pause_button.toggled.connect(self._on_pause_toggled)
+        self.stop_button.clicked.connect(self.stopRequested)
+        self._on_recipe_changed("seed")
+        self._update_buttons()
+
+    # Settings ------------------------------------------------------------------------------------------------
+    @Slot(str)
+    def _on_recipe_changed(self, name: str):
+        cfg = recipe(name)
+        self.epochs_spin.setValue(cfg.epochs)
+        self.batch_spin.setValue(cfg.batch_size)
+        self.optimizer_combo.setCurrentText(cfg.optimizer)
+        self.lr_spin.setValue(cfg.lr())
+        self.val_spin.setValue(cfg.validation_split)
+        self.seed_spin.setValue(cfg.seed)
+
+    @Slot(str)
+    def _on_optimizer_changed(self, name: str):
+        self.lr_spin.setValue(DEFAULT_LR.get(name, 0.001))
+
+    def set_spec_provider(self, provider):
+        """``provider()`` returns the layer spec to train instead of the recipe's, or None for the recipe's."""
+        self._spec_provider = provider
+
+    def config(self):
+        spec = self._spec_provider() if self._spec_provider else None
+        return recipe(
+            self.recipe_combo.currentText(),
+            epochs=self.epochs_spin.value(),
+            batch_size=self.batch_spin.value(),
+            optimizer=self.optimizer_combo.currentText(),
+            learning_rate=self.lr_spin.value(),
+            validation_split=round(self.val_spin.value(), 4),
+            seed=self.seed_spin.value(),
+            limit_train=self.limit_spin.value() or None,
+            spec=spec,
+        )
+
+    def settings_values(self) -> dict:
+        return {
+            "recipe": self.recipe_combo.currentText(),
+            "epochs": self.epochs_spin.value(),
+            "batch_size": self.batch_spin.value(),
+            "optimizer": self.optimizer_combo.currentText(),
+            "learning_rate": self.lr_spin.value(),
+            "validation_split": self.val_spin.value(),
+            "seed": self.seed_spin.value(),
+            "limit_train": self.limit_spin.value(),
+        }
+
+    def restore_values(self, values: dict):
+        try:
+            if values.get("recipe") in RECIPES:
+                self.recipe_combo.setCurrentText(values["recipe"])
+            if values.get("optimizer") in OPTIMIZERS:
+                self.optimizer_combo.setCurrentText(values["optimizer"])
+            for key, spin, cast in (
+                ("epochs", self.epochs_spin, int),
+                ("batch_size", self.batch_spin, int),
+                ("learning_rate", self.lr_spin, float),
+                ("validation_split", self.val_spin, float),
+                ("seed", self.seed_spin, int),
+                ("limit_train", self.limit_spin, int),
+            ):
+                if key in values and values[key] is not None:
+                    spin.setValue(cast(values[key]))
+        except (TypeError, ValueError):
+            pass  # a damaged settings file must not stop the app: defaults stay
+
+    # State ---------------------------------------------------------------------------------------------------
+    def set_engine_ready(self, ready: bool):
+        self._engine_ready = ready
+        self._update_buttons()
+
+    def set_blocked(self, reason: str):
+        """Disable Train with a reason (e.g. an impossible architecture); '' enables it again."""
+        self._blocked_reason = reason
+        self._update_buttons()
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def set_running(self, running: bool):
+        self._running = running
+        if not running:
+            self.pause_button.blockSignals(True)
+            self.pause_button.setChecked(False)
+            self.pause_button.setText("Pause")
+            self.pause_button.blockSignals(False)
+            self._paused = False
+        self._settings_box.setEnabled(not running)
+        self._update_buttons()
+
+    def _update_buttons(self):
+        can_train = self._engine_ready and not self._running and not self._blocked_reason
+        self.train_button.setEnabled(can_train)
+        if self._blocked_reason:
+            self.train_button.setToolTip(self._blocked_reason)
+        elif not self._engine_ready:
+            self.train_button.setToolTip("Waiting for TensorFlow to load…")
+        else:
+            self.train_button.setToolTip("Train with these settings (Ctrl+T)")
+        self.pause_button.setEnabled(self._running)
+        self.stop_button.setEnabled(self._running)
+
+    @Slot()
+    def _on_train_clicked(self):
+        if not self.train_button.isEnabled():
+            return
+        try:
+            cfg = self.config()
+        except Exception as exc:
+            self.status_label.setText(f"Cannot train: {exc}")
+            return
+        self.trainRequested.emit(cfg)
+
+    @Slot(bool)
+    def _on_pause_toggled(self, paused: bool):
+        self._paused = paused
+        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pauseToggled.emit(paused)
+
+    # Progress ------------------------------------------------------------------------------------------------
+    def show_batch(self, r):
+        self.progress.setValue(int(round(r.fraction * 1000)))
+        self.progress.setFormat(f"Epoch {r.epoch}/{r.epochs} · batch {r.batch}/{r.batches} · %p%")
+        rate = f"{r.samples_per_s:,.0f} samples/s" if r.samples_per_s > 0 else "measuring speed…"
+        self.progress_detail.setText(
+            f"loss {r.loss:.4f} · accuracy {r.accuracy:.2%} · {rate} · ETA {format_eta(r.eta_s)}"
+        )
+
+    def show_finished(self, fraction_done: float | None, text: str):
+        if fraction_done is not None:
+            self.progress.setValue(int(round(fraction_done * 1000)))
+        self.progress.setFormat(text)
+
+    def show_test_accuracy(self, accuracy: float | None):
+        if accuracy is None:
+            self.test_accuracy_label.setText("Test accuracy: –")
+        else:
+            self.test_accuracy_label.setText(f"Test accuracy: {accuracy * 100:.2f} %")
+
+    def add_run(self, run: int, cfg, epochs_done: int | None = None, accuracy: float | None = None):
+        row = self.runs_table.rowCount()
+        self.runs_table.insertRow(row)
+        desc = f"{cfg.recipe}, {cfg.optimizer} lr={cfg.lr():g}, batch {cfg.batch_size}"
+        if cfg.limit_train:
+            desc += f", {cfg.limit_train} images"
+        for col, text in enumerate([str(run), desc, f"0/{cfg.epochs}", "running…"]):
+            item = QTableWidgetItem(text)
+            item.setTextAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+            self.runs_table.setItem(row, col, item)
+        self.runs_table.scrollToBottom()
+
+    def update_run(self, run: int, epochs_text: str, acc_text: str):
+        for row in range(self.runs_table.rowCount()):
+            if self.runs_table.item(row, 0).text() == str(run):
+                self.runs_table.item(row, 2).setText(epochs_text)
+                self.runs_table.item(row, 3).setText(acc_text)

@@ -1,0 +1,59 @@
+"""pytest-qt fixtures: offscreen Qt, throw-away settings, and a check that no test leaves a QThread running."""
+
+import os
+import tempfile
+import weakref
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Settings go to a throw-away folder, never the developer's own.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="digit-trainer-test-config-")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QThread  # noqa: E402
+
+_started_threads: list = []
+_original_start = QThread.start
+
+
+def _tracking_start(self, *args, **kwargs):
+    _started_threads.append(weakref.ref(self))
+    return _original_start(self, *args, **kwargs)
+
+
+QThread.start = _tracking_start
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_running(qapp):
+    """Fail any test that leaves a QThread running (as napari's test suite does)."""
+    yield
+    running = [t() for t in _started_threads if t() is not None and t().isRunning()]
+    _started_threads.clear()
+    for thread in running:
+        thread.quit()
+        thread.wait(5000)
+    assert not running, f"test left {len(running)} QThread(s) running: {[t.objectName() for t in running]}"
+
+
+@pytest.fixture
+def window(qtbot, mnist_path):
+    """A MainWindow on the real MNIST file, with its engine loaded and ready."""
+    from guiapp.main_window import MainWindow
+
+    w = MainWindow(data_path=str(mnist_path))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.training_panel.train_button.isEnabled(), timeout=60_000)
+    yield w
+    w.close()
+
+
+def train_small(window, qtbot, *, epochs=1, limit=600, batch_size=32, timeout=120_000, **overrides):
+    """Start a short real run through the GUI (seed recipe on a slice of MNIST)."""
+    from model.recipes import recipe
+
+    cfg = recipe(
+        "seed", epochs=epochs, batch_size=batch_size, limit_train=limit, limit_test=500, **overrides
+    )
+    window.train(cfg)
+    return cfg

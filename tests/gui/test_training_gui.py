@@ -1,0 +1,117 @@
+"""The main window trains for real through the engine thread: plots, progress, stop, pause, close."""
+
+import re
+import threading
+
+import pytest
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QSpinBox
+
+from tests.gui.conftest import train_small
+
+pytestmark = pytest.mark.usefixtures("mnist_path")
+
+
+def test_contract_object_names(window):
+    for name, cls in [
+        ("trainButton", QPushButton),
+        ("pauseButton", QPushButton),
+        ("stopButton", QPushButton),
+        ("epochsSpin", QSpinBox),
+        ("batchSizeSpin", QSpinBox),
+        ("trainingProgress", QProgressBar),
+        ("deviceLabel", QLabel),
+        ("testAccuracyLabel", QLabel),
+    ]:
+        widget = window.findChild(cls, name)
+        assert widget is not None, name
+        assert widget.accessibleName() == name
+    for name in ("lossPlot", "accuracyPlot", "modelSummary"):
+        assert window.findChild(object, name) is not None, name
+    assert window.findChild(QSpinBox, "epochsSpin").value() == 5
+    assert window.findChild(QSpinBox, "batchSizeSpin").value() == 64
+    assert "CPU" in window.findChild(QLabel, "deviceLabel").text()
+
+
+def test_engine_owns_tensorflow_thread(window):
+    assert window.engine.thread() is window.engine_thread
+    assert window.engine_thread is not QThread.currentThread()
+
+
+def test_short_training_updates_plots_progress_and_accuracy(window, qtbot):
+    with qtbot.waitSignal(window.engine.trainingFinished, timeout=180_000) as blocker:
+        train_small(window, qtbot, limit=1500, batch_size=32, validation_split=0.2)
+    result = blocker.args[0]
+    assert result is not None and result.test_accuracy is not None
+    counts = window.plots.point_counts()
+    assert counts["batch"] >= 1 and counts["epoch"] == 1 and counts["val"] == 1
+    assert window.findChild(QProgressBar, "trainingProgress").value() == 1000
+    text = window.findChild(QLabel, "testAccuracyLabel").text()
+    match = re.search(r"(\d{1,3}\.\d{1,2}) ?%", text)
+    assert match, text
+    assert float(match.group(1)) == pytest.approx(result.test_accuracy * 100, abs=0.01)
+    assert window.findChild(QPushButton, "trainButton").isEnabled()
+
+
+def test_stop_mid_epoch_then_train_again(window, qtbot):
+    first_batch = []
+    window.engine.batchEnded.connect(lambda r: first_batch.append(r) if not first_batch else None)
+    with qtbot.waitSignal(window.engine.trainingFinished, timeout=180_000) as blocker:
+        train_small(window, qtbot, epochs=3, limit=20000, batch_size=32)
+        qtbot.waitUntil(lambda: bool(first_batch), timeout=120_000)
+        window.findChild(QPushButton, "stopButton").click()
+    result = blocker.args[0]
+    assert result.stopped and result.reason.startswith("Stopped")
+    assert result.epochs_done == 0  # stopped inside the first of three epochs
+    assert result.extra["batches"] < 20000 * 0.9 / 32 / 2
+    assert window.findChild(QPushButton, "trainButton").isEnabled()
+    with qtbot.waitSignal(window.engine.trainingFinished, timeout=180_000) as again:
+        train_small(window, qtbot, limit=500)
+    assert again.args[0].test_accuracy is not None
+    assert window.plots.run_count() == 2
+
+
+def test_pause_holds_then_resume_finishes(window, qtbot):
+    reports = []
+    window.engine.batchEnded.connect(lambda r: reports.append(r))
+    with qtbot.waitSignal(window.engine.trainingFinished, timeout=180_000) as blocker:
+        train_small(window, qtbot, limit=6000, batch_size=32)
+        qtbot.waitUntil(lambda: bool(reports), timeout=120_000)
+        window.findChild(QPushButton, "pauseButton").click()
+        qtbot.waitUntil(lambda: window._phase == "paused", timeout=10_000)
+        held = len(reports)
+        qtbot.wait(600)
+        assert len(reports) == held  # nothing trains while paused
+        assert window.findChild(QPushButton, "pauseButton").text() == "Resume"
+        window.findChild(QPushButton, "pauseButton").click()
+    assert blocker.args[0].test_accuracy is not None
+
+
+def test_double_train_click_runs_once(window, qtbot):
+    started = []
+    window.engine.trainingStarted.connect(lambda cfg: started.append(cfg))
+    with qtbot.waitSignal(window.engine.trainingFinished, timeout=180_000):
+        train_small(window, qtbot, limit=500)
+        window.findChild(QPushButton, "trainButton").click()
+        window.train()
+    qtbot.wait(300)
+    assert len(started) == 1
+
+
+def test_close_mid_training_shuts_down_cleanly(qtbot, mnist_path, qtlog):
+    from guiapp.main_window import MainWindow
+
+    w = MainWindow(data_path=str(mnist_path))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.training_panel.train_button.isEnabled(), timeout=60_000)
+    reports = []
+    w.engine.batchEnded.connect(lambda r: reports.append(r))
+    train_small(w, qtbot, epochs=5, limit=20000)
+    qtbot.waitUntil(lambda: bool(reports), timeout=120_000)
+    w.close()
+    assert w.engine_thread.isFinished()
+    assert not w.engine_thread.isRunning()
+    assert not [t for t in threading.enumerate() if t.name == "EngineThread"]
+    bad = [r.message for r in qtlog.records if "QThread" in r.message or "Destroyed" in r.message]
+    assert not bad
