@@ -8,6 +8,7 @@ be built. :func:`build_model` turns a valid spec into a Keras model (imports Ker
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import asdict, dataclass, field, replace
 
 from model.errors import SpecError
@@ -131,6 +132,16 @@ def layer_names(spec: list[LayerSpec]) -> list[str]:
     return names
 
 
+def _whole(layer: LayerSpec, attr: str, where: str, minimum: int = 1) -> int:
+    """``layer.attr`` as an int of at least ``minimum``; SpecError for anything else (text, None, 2.5, True)."""
+    value = getattr(layer, attr)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value).is_integer():
+        raise SpecError(f"{where}: {attr} must be a whole number, not {value!r}.")
+    if int(value) < minimum:
+        raise SpecError(f"{where}: {attr} must be at least {minimum}, not {value!r}.")
+    return int(value)
+
+
 def analyse(spec: list[LayerSpec], input_shape: tuple = INPUT_SHAPE) -> list[LayerInfo]:
     """Output shape, parameter count and formula of every layer, computed without TensorFlow.
 
@@ -148,14 +159,12 @@ def analyse(spec: list[LayerSpec], input_shape: tuple = INPUT_SHAPE) -> list[Lay
         if layer.kind in ("conv", "pool") and len(shape) != 3:
             raise SpecError(f"{where} needs a 2-D feature map but gets shape {shape}; move it before Flatten.")
         if layer.kind == "conv":
-            for attr in ("filters", "kernel", "stride"):
-                if int(getattr(layer, attr)) < 1:
-                    raise SpecError(f"{where}: {attr} must be at least 1, not {getattr(layer, attr)}.")
+            filters, k, s = (_whole(layer, attr, where) for attr in ("filters", "kernel", "stride"))
             if layer.padding not in PADDINGS:
                 raise SpecError(f"{where}: padding {layer.padding!r} is not one of {', '.join(PADDINGS)}.")
             if layer.activation not in ACTIVATIONS:
                 raise SpecError(f"{where}: activation {layer.activation!r} is not one of {', '.join(ACTIVATIONS)}.")
-            n, k, s = shape[0], layer.kernel, layer.stride
+            n = shape[0]
             out = conv_out(n, k, s, layer.padding)
             if layer.padding == "same":
                 formula = f"same: padding (k−1)/2 = ({k}−1)/2; out = ⌈n/s⌉ = ⌈{n}/{s}⌉ = {out}"
@@ -164,15 +173,13 @@ def analyse(spec: list[LayerSpec], input_shape: tuple = INPUT_SHAPE) -> list[Lay
             if out < 1:
                 raise SpecError(f"{where}: a {k}×{k} kernel does not fit a {n}×{n} input (output {out}×{out}).")
             cin = shape[2]
-            params = k * k * cin * layer.filters + layer.filters
-            pformula = f"k·k·c_in·filters + filters = {k}·{k}·{cin}·{layer.filters} + {layer.filters} = {params}"
-            new_shape = (out, out, layer.filters)
+            params = k * k * cin * filters + filters
+            pformula = f"k·k·c_in·filters + filters = {k}·{k}·{cin}·{filters} + {filters} = {params}"
+            new_shape = (out, out, filters)
         elif layer.kind == "pool":
             if layer.pool not in POOL_KINDS:
                 raise SpecError(f"{where}: pooling {layer.pool!r} is not one of {', '.join(POOL_KINDS)}.")
-            p, n = int(layer.pool_size), shape[0]
-            if p < 1:
-                raise SpecError(f"{where}: pool size must be at least 1, not {p}.")
+            p, n = _whole(layer, "pool_size", where), shape[0]
             out = pool_out(n, p)
             if out < 1:
                 raise SpecError(f"{where}: a {p}×{p} pool does not fit a {n}×{n} input (output {out}×{out}).")
@@ -186,16 +193,16 @@ def analyse(spec: list[LayerSpec], input_shape: tuple = INPUT_SHAPE) -> list[Lay
         elif layer.kind == "dense":
             if len(shape) != 1:
                 raise SpecError(f"{where} needs a flat input but gets shape {shape}; add a Flatten layer before it.")
-            if int(layer.units) < 1:
-                raise SpecError(f"{where}: units must be at least 1, not {layer.units}.")
+            units = _whole(layer, "units", where)
             if layer.activation not in ACTIVATIONS:
                 raise SpecError(f"{where}: activation {layer.activation!r} is not one of {', '.join(ACTIVATIONS)}.")
-            params = shape[0] * layer.units + layer.units
-            pformula = f"in·units + units = {shape[0]}·{layer.units} + {layer.units} = {params}"
-            formula = f"units = {layer.units}"
-            new_shape = (layer.units,)
+            params = shape[0] * units + units
+            pformula = f"in·units + units = {shape[0]}·{units} + {units} = {params}"
+            formula = f"units = {units}"
+            new_shape = (units,)
         else:  # dropout
-            if not 0.0 <= float(layer.rate) < 1.0:
+            rate = layer.rate
+            if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0.0 <= float(rate) < 1.0:
                 raise SpecError(f"{where}: rate must be at least 0 and below 1, not {layer.rate}.")
             new_shape, params, pformula = shape, 0, "no weights"
             formula = f"unchanged; drops {layer.rate:.0%} of values while training"
@@ -241,15 +248,15 @@ def build_model(spec: list[LayerSpec] | None = None, input_shape: tuple = INPUT_
     for layer, name in zip(spec, layer_names(spec)):
         if layer.kind == "conv":
             x = keras.layers.Conv2D(
-                layer.filters,
-                (layer.kernel, layer.kernel),
-                strides=layer.stride,
+                int(layer.filters),
+                (int(layer.kernel), int(layer.kernel)),
+                strides=int(layer.stride),
                 padding=layer.padding,
                 activation=layer.activation,
                 name=name,
             )(x)
         elif layer.kind == "pool":
-            size = (layer.pool_size, layer.pool_size)
+            size = (int(layer.pool_size), int(layer.pool_size))
             cls = {"max": keras.layers.MaxPooling2D, "avg": keras.layers.AveragePooling2D, "sum": SumPooling2D}[
                 layer.pool
             ]
@@ -257,7 +264,7 @@ def build_model(spec: list[LayerSpec] | None = None, input_shape: tuple = INPUT_
         elif layer.kind == "flatten":
             x = keras.layers.Flatten(name=name)(x)
         elif layer.kind == "dense":
-            x = keras.layers.Dense(layer.units, activation=layer.activation, name=name)(x)
+            x = keras.layers.Dense(int(layer.units), activation=layer.activation, name=name)(x)
         elif layer.kind == "dropout":
-            x = keras.layers.Dropout(layer.rate, name=name)(x)
+            x = keras.layers.Dropout(float(layer.rate), name=name)(x)
     return keras.Model(inputs, x, name="digit_cnn")
