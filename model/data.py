@@ -10,6 +10,7 @@ import gzip
 import os
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,10 +99,28 @@ def read_dataset(path: str | os.PathLike) -> RawMnist:
     return raw
 
 
+NPY_MAGIC = b"\x93NUMPY"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first entry, or an empty zip
+
+
 def _read_npz(p: Path) -> RawMnist:
     try:
-        if p.stat().st_size == 0:
-            raise DataError(f"Dataset '{p}' is empty (0 bytes).")
+        with open(p, "rb") as fh:
+            head = fh.read(8)
+    except PermissionError as exc:
+        raise DataError(f"Dataset '{p}' cannot be read: permission denied.") from exc
+    except OSError as exc:
+        raise DataError(f"Dataset '{p}' cannot be read: {exc.strerror or exc}.") from exc
+    if not head:
+        raise DataError(f"Dataset '{p}' is empty (0 bytes).")
+    if head.startswith(NPY_MAGIC):
+        raise DataError(
+            f"Dataset '{p}' is a single .npy array, not a Keras-layout .npz holding {', '.join(NPZ_KEYS)}."
+        )
+    if not head.startswith(ZIP_MAGICS):
+        # np.load would try to unpickle it and suggest allow_pickle=True: never the right advice for a dataset.
+        raise DataError(f"Dataset '{p}' is not a readable .npz file (not a zip archive: corrupt or another format).")
+    try:
         with np.load(p, allow_pickle=False) as f:
             missing = [k for k in NPZ_KEYS if k not in f.files]
             if missing:
@@ -114,7 +133,7 @@ def _read_npz(p: Path) -> RawMnist:
         raise
     except PermissionError as exc:
         raise DataError(f"Dataset '{p}' cannot be read: permission denied.") from exc
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
         raise DataError(f"Dataset '{p}' is not a readable .npz file (truncated or corrupt): {exc}") from exc
     return RawMnist(**arrays, source=str(p))
 
@@ -141,8 +160,8 @@ def read_idx(path: Path) -> np.ndarray:
             data = f.read()
     except PermissionError as exc:
         raise DataError(f"IDX file '{path}' cannot be read: permission denied.") from exc
-    except (OSError, EOFError) as exc:
-        raise DataError(f"IDX file '{path}' cannot be read: {exc}") from exc
+    except (OSError, EOFError, zlib.error) as exc:  # zlib.error: a damaged gzip stream
+        raise DataError(f"IDX file '{path}' cannot be read (truncated or corrupt?): {exc}") from exc
     if len(data) < 4:
         raise DataError(f"IDX file '{path}' is too short ({len(data)} bytes) to hold a header.")
     zero, dtype_code, ndim = struct.unpack(">HBB", data[:4])
@@ -195,7 +214,7 @@ def validate(raw: RawMnist) -> None:
         if y.min() < 0 or y.max() > 9:
             bad = y[(y < 0) | (y > 9)]
             raise DataError(
-                f"Dataset '{src}': y_{part} has labels outside 0-9 (for example {bad[0]!r}; {len(bad)} in all)."
+                f"Dataset '{src}': y_{part} has labels outside 0-9 (for example {bad[0].item()!r}; {len(bad)} in all)."
             )
 
 
@@ -228,6 +247,10 @@ def prepare(
     """
     if not 0.0 <= validation_split < 1.0:
         raise DataError(f"Validation split {validation_split!r} must be at least 0 and below 1.")
+    if limit_train is not None and limit_train < 1:
+        raise DataError(f"The training limit {limit_train!r} must be at least 1 image.")
+    if limit_test is not None and limit_test < 0:
+        raise DataError(f"The test limit {limit_test!r} must not be negative.")
     x, y = raw.x_train, raw.y_train
     if limit_train is not None:
         x, y = x[:limit_train], y[:limit_train]
