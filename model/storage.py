@@ -10,7 +10,9 @@ import datetime as _dt
 import json
 import os
 import tempfile
+import threading
 import zipfile
+import zlib
 from pathlib import Path
 
 from model.errors import ModelFileError
@@ -38,9 +40,10 @@ def save_model(model, path: str | os.PathLike, metadata: dict | None = None) -> 
     try:
         model.save(tmp)
         with zipfile.ZipFile(tmp, "a") as zf:
-            zf.writestr(META_NAME, json.dumps(meta, indent=2, default=str))
+            zf.writestr(META_NAME, json.dumps(meta, indent=2, default=_json_default))
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
+        _set_mode(tmp, path)
         os.replace(tmp, path)
     except ModelFileError:
         raise
@@ -52,6 +55,43 @@ def save_model(model, path: str | os.PathLike, metadata: dict | None = None) -> 
             os.unlink(tmp)
     _fsync_dir(folder)
     return path
+
+
+def _json_default(value):
+    """numpy scalars and arrays as JSON numbers and lists (np.float32(0.98) must not become the string "0.98")."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
+_umask_lock = threading.Lock()
+
+
+def _default_mode() -> int:
+    """The mode a newly created file gets (0o666 minus the umask); mkstemp's own 0o600 would hide the model."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with _umask_lock:
+        umask = os.umask(0o022)
+        os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _set_mode(tmp: str, path: Path):
+    """Give the new file the old file's permissions, or a normal new file's when there is none."""
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except OSError:
+        mode = _default_mode()
+    try:
+        os.chmod(tmp, mode)
+    except OSError:
+        pass  # e.g. a filesystem without Unix permissions: the file is still saved
 
 
 def _fsync_dir(folder: Path):
@@ -75,9 +115,12 @@ def read_metadata(path: str | os.PathLike) -> dict:
         with zipfile.ZipFile(path) as zf:
             if META_NAME not in zf.namelist():
                 return {}
-            return json.loads(zf.read(META_NAME))
-    except (zipfile.BadZipFile, json.JSONDecodeError, OSError, EOFError) as exc:
+            meta = json.loads(zf.read(META_NAME))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error) as exc:  # ValueError: bad JSON or UTF-8
         raise ModelFileError(f"Model file '{path}' is corrupt or truncated ({exc}).") from exc
+    if not isinstance(meta, dict):
+        raise ModelFileError(f"Model file '{path}' has corrupt metadata ({META_NAME} is not a JSON object).")
+    return meta
 
 
 def _check_readable(path: Path):
