@@ -19,6 +19,7 @@ class Evaluation:
 
     def cell(self, true_digit: int, predicted_digit: int, labels: np.ndarray) -> np.ndarray:
         """Indices of test images of ``true_digit`` predicted as ``predicted_digit``."""
+        labels = np.asarray(labels)  # a plain list == 3 is just False, which would give no indices at all
         return np.flatnonzero((labels == true_digit) & (self.predicted == predicted_digit))
 
 
