@@ -1,0 +1,235 @@
+"""The architecture explorer: edit the network to train and see every layer's shape, parameters and formulas live.
+
+Shapes and parameter counts come from :func:`model.architecture.analyse` (pure Python, no TensorFlow), so the panel
+answers as fast as the user types. An impossible network marks the layer that breaks it and says why.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+
+from guiapp.layer_row import LayerRow, ShownRow, shape_text
+from model.architecture import (
+    INPUT_SHAPE, NUM_CLASSES, LayerSpec, analyse, conv, dense, dropout, flatten, layer_names, pool, seed_spec,
+    spec_from_json,
+)
+from model.errors import SpecError
+
+OUTPUT_LAYER = dense(NUM_CLASSES, "softmax")
+NEW_LAYER = {"conv": conv(32), "pool": pool(2), "dense": dense(64), "dropout": dropout(0.25), "flatten": flatten()}
+TITLES = {"conv": "Conv", "pool": "Pool", "flatten": "Flatten", "dense": "Dense", "dropout": "Dropout"}
+
+
+def _named(widget, name: str):
+    widget.setObjectName(name)
+    widget.setAccessibleName(name)
+    return widget
+
+
+class ArchitectureEditor(QWidget):
+    """Edits the layer list to train; the Dense(10, softmax) output layer is always last and locked.
+
+    Emits ``specChanged(list[LayerSpec])`` after every change and ``validityChanged(str)`` when validity changes:
+    '' for a network that can be built, else the reason, which names the layer ("Layer 5 (conv): …").
+    """
+
+    specChanged = Signal(object)
+    validityChanged = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        _named(self, "architectureEditor")
+        self._body: list[LayerSpec] = seed_spec()[:-1]
+        self._rows: list[LayerRow] = []
+        self._error = ""
+
+        self.add_buttons = {}
+        adds = QHBoxLayout()
+        adds.setSpacing(4)
+        adds.addWidget(QLabel("Add:"))
+        for kind in ("conv", "pool", "dense", "dropout", "flatten"):
+            button = _named(QPushButton(TITLES[kind]), f"add{TITLES[kind]}Button")
+            button.setToolTip(
+                "Insert before Flatten" if kind in ("conv", "pool") else
+                "Insert after the convolutions" if kind == "flatten" else "Insert before the output layer"
+            )
+            button.clicked.connect(partial(self._on_add_clicked, kind))
+            adds.addWidget(button)
+            self.add_buttons[kind] = button
+        adds.addStretch(1)
+        self.reset_button = _named(QPushButton("Reset to seed model"), "resetSeedButton")
+        self.reset_button.setToolTip("The tutorial's network: 93,322 parameters")
+        self.reset_button.clicked.connect(self._on_reset_clicked)
+
+        self.input_label = QLabel(f"Input image: {shape_text(INPUT_SHAPE)} (height × width × channels)")
+        self._rows_box = QVBoxLayout()
+        self._rows_box.setSpacing(0)
+        rows_widget = QWidget()
+        outer = QVBoxLayout(rows_widget)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self._rows_box)
+        outer.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(rows_widget)
+        self.scroll.setWidgetResizable(True)
+        self.total_label = _named(QLabel(), "architectureTotal")
+        font = self.total_label.font()
+        font.setBold(True)
+        self.total_label.setFont(font)
+        self.error_label = _named(QLabel(), "architectureError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(adds)
+        layout.addWidget(self.input_label)
+        layout.addWidget(self.scroll, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.total_label, 1)
+        bottom.addWidget(self.reset_button)
+        layout.addLayout(bottom)
+        layout.addWidget(self.error_label)
+        self._rebuild()
+
+    # Public API ----------------------------------------------------------------------------------------------
+    def spec(self) -> list[LayerSpec]:
+        """The network as currently edited, output layer included (valid or not: see :meth:`is_valid`)."""
+        return [*self._body, OUTPUT_LAYER]
+
+    def set_spec(self, spec) -> None:
+        """Show ``spec``: a list of LayerSpec or its ``spec_to_json`` form (as saved in a model's metadata).
+
+        A last layer that is the Dense(10, softmax) output becomes the locked output row; otherwise every layer is
+        kept editable and the output row is added after them. Raises SpecError for JSON that is not a layer list.
+        """
+        spec = list(spec)
+        if spec and isinstance(spec[0], dict):
+            spec = spec_from_json(spec)
+        if spec and spec[-1] == OUTPUT_LAYER:
+            spec = spec[:-1]
+        self._body = spec
+        self._changed(rebuild=True)
+
+    def is_valid(self) -> bool:
+        return not self._error
+
+    def error(self) -> str:
+        """Why the network cannot be built ('' if it can)."""
+        return self._error
+
+    def rows(self) -> list[ShownRow]:
+        """What every row displays, top to bottom, output layer last."""
+        return [row.shown() for row in self._rows]
+
+    def marked_layers(self) -> list[int]:
+        """0-based indices of the layers marked as breaking the network."""
+        return [i for i, row in enumerate(self._rows) if row.property("invalid")]
+
+    def row_widget(self, index: int) -> LayerRow:
+        return self._rows[index]
+
+    # Slots ---------------------------------------------------------------------------------------------------
+    @Slot()
+    def _on_reset_clicked(self):
+        self.set_spec(seed_spec())
+
+    def _on_add_clicked(self, kind: str):
+        flat = [i for i, layer in enumerate(self._body) if layer.kind == "flatten"]
+        at = flat[0] if kind in ("conv", "pool") and flat else len(self._body)
+        if kind == "flatten":
+            at = next((i for i, layer in enumerate(self._body) if layer.kind in ("dense", "dropout")), len(self._body))
+        self._body.insert(at, NEW_LAYER[kind])
+        self._changed(rebuild=True)
+        self._reveal(at)
+
+    def _on_row_edited(self, row: LayerRow, layer: LayerSpec):
+        self._body[self._rows.index(row)] = layer
+        self._changed()
+
+    def _on_row_move_requested(self, row: LayerRow, step: int):
+        i = self._rows.index(row)
+        j = i + step
+        if 0 <= j < len(self._body):
+            self._body[i], self._body[j] = self._body[j], self._body[i]
+            self._changed(rebuild=True)
+
+    def _on_row_remove_requested(self, row: LayerRow):
+        del self._body[self._rows.index(row)]
+        self._changed(rebuild=True)
+
+    # Internals -----------------------------------------------------------------------------------------------
+    def _changed(self, rebuild: bool = False):
+        if rebuild:
+            self._rebuild()
+        else:
+            self._refresh()
+        self.specChanged.emit(self.spec())
+
+    def _rebuild(self):
+        for row in self._rows:
+            self._rows_box.removeWidget(row)
+            row.hide()
+            row.deleteLater()
+        self._rows = []
+        for i, layer in enumerate(self.spec()):
+            row = LayerRow(layer, locked=i == len(self._body))
+            row.edited.connect(partial(self._on_row_edited, row))
+            row.moveRequested.connect(partial(self._on_row_move_requested, row))
+            row.removeRequested.connect(partial(self._on_row_remove_requested, row))
+            self._rows_box.addWidget(row)
+            row.show()  # now, not when the layout's queued show arrives, so the row is complete on return
+            self._rows.append(row)
+        self._refresh()
+
+    def _refresh(self):
+        spec = self.spec()
+        try:
+            infos, error, bad = analyse(spec), "", -1
+        except SpecError as exc:
+            error = str(exc)
+            match = re.match(r"Layer (\d+)", error)
+            bad = int(match.group(1)) - 1 if match else -1
+            infos = self._infos_before(spec, bad)
+        flattens = sum(layer.kind == "flatten" for layer in self._body)
+        for i, (row, name) in enumerate(zip(self._rows, layer_names(spec))):
+            info = infos[i] if i < len(infos) else None
+            needed = row.layer.kind == "flatten" and flattens == 1
+            row.show_state(
+                i + 1, name, info, error if i == bad else "", i > 0, i < len(self._body) - 1, not needed
+            )
+        self.add_buttons["flatten"].setVisible(flattens == 0)
+        if error:
+            self.total_label.setText("Total parameters: – (this network cannot be built)")
+        else:
+            self.total_label.setText(f"Total parameters: {sum(info.params for info in infos):,}")
+        self.error_label.setText(error)
+        self.error_label.setVisible(bool(error))
+        if error != self._error:
+            self._error = error
+            if bad >= 0:
+                self._reveal(bad)
+            self.validityChanged.emit(error)
+
+    def _reveal(self, index: int):
+        """Scroll row ``index`` into view once the layout has placed it."""
+
+        def reveal():
+            if index < len(self._rows):
+                self.scroll.ensureWidgetVisible(self._rows[index])
+
+        QTimer.singleShot(0, self, reveal)
+
+    @staticmethod
+    def _infos_before(spec: list[LayerSpec], bad: int) -> list:
+        """The analysis of the layers before the one that breaks, which are fine: shown so the user sees why."""
+        if bad < 1:
+            return []
+        try:
+            return analyse([*spec[:bad], flatten(), OUTPUT_LAYER])[:bad]
+        except SpecError:
+            return []
