@@ -1,0 +1,242 @@
+"""The drawing tab's left half: canvas, its tools, MNIST-style preprocessing and the answer panel.
+
+The panel never runs the model. It emits ``classifyRequested`` with a numbered 28x28 input; whoever owns the
+engine answers through :meth:`DrawPanel.show_prediction`. Answers to requests older than one already shown, or
+made before the canvas was last cleared, are dropped, so a slow answer never overwrites a newer drawing.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from guiapp.canvas import DEFAULT_PEN_WIDTH, DrawCanvas
+from guiapp.prediction import PredictionPanel
+from model.preprocess import to_mnist
+
+LIVE_INTERVAL_MS = 100  # while drawing, classify at most ten times a second
+PEN_WIDTH_RANGE = (4, 40)
+_RECENT_INPUTS = 16  # inputs kept so that an answer is shown next to the very input it belongs to
+HINT = "Right-click clears · Ctrl+Z undoes · drop an image file to classify it"
+
+
+class ClassifyRequest(NamedTuple):
+    """One classify request: ``generation`` numbers requests in order; ``image`` is float32 (28, 28) in [0, 1]."""
+
+    generation: int
+    image: np.ndarray
+
+
+class DrawPanel(QWidget):
+    """Canvas + Clear / Undo / pen width + :class:`PredictionPanel`, preprocessing every change to a 28x28 input.
+
+    Signals
+    -------
+    classifyRequested(object)
+        A :class:`ClassifyRequest`; after a finished stroke, an undo or a load at once, while drawing throttled.
+    predictionShown(object)
+        The :class:`model.inference.Prediction` just shown (stale answers are dropped before this).
+    cleared()
+        The canvas became empty (cleared, or its last stroke undone); anything computed from it is out of date.
+    errorOccurred(str)
+        A dropped file could not be used.
+    """
+
+    classifyRequested = Signal(object)
+    predictionShown = Signal(object)
+    cleared = Signal()
+    errorOccurred = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("drawPanel")
+        self.canvas = DrawCanvas()
+        self.prediction_panel = PredictionPanel()
+
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setObjectName("clearButton")
+        self.clear_button.setToolTip("Clear the canvas (Delete, Backspace or right-click)")
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.setToolTip("Remove the last stroke (Ctrl+Z)")
+        self.pen_slider = QSlider(Qt.Orientation.Horizontal)
+        self.pen_slider.setObjectName("penWidthSlider")
+        self.pen_slider.setAccessibleName("Pen width")
+        self.pen_slider.setRange(*PEN_WIDTH_RANGE)
+        self.pen_slider.setValue(round(DEFAULT_PEN_WIDTH))
+        self.pen_slider.setToolTip("Pen width in canvas pixels (MNIST strokes are about 2 of 28 px wide)")
+        self._pen_value = QLabel()
+        self._pen_value.setMinimumWidth(self._pen_value.fontMetrics().horizontalAdvance("40 px") + 4)
+        self.message = QLabel()
+        self.message.setObjectName("canvasMessage")
+        self.message.setWordWrap(True)
+        self.message.setMaximumWidth(self.canvas.width())
+        self._show_hint()
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.undo_button)
+        buttons.addStretch(1)
+        pen = QHBoxLayout()
+        pen.addWidget(QLabel("Pen width"))
+        pen.addWidget(self.pen_slider, 1)
+        pen.addWidget(self._pen_value)
+        left = QVBoxLayout()
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.canvas)
+        left.addLayout(buttons)
+        left.addLayout(pen)
+        left.addWidget(self.message)
+        left.addStretch(1)
+        left_box = QWidget()
+        left_box.setLayout(left)
+        left_box.setFixedWidth(self.canvas.width())
+        left_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._layout.setSpacing(12)
+        self._layout.addWidget(left_box, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        self._layout.addWidget(self.prediction_panel, 1)
+        # Side by side when there is room for both, else the answer goes under the canvas. The minimum width is
+        # set by hand to the stacked one; the layout's own would never let the panel get narrow enough to stack.
+        self._wide_min = left_box.width() + self._layout.spacing() + self.prediction_panel.minimumSizeHint().width()
+        self._layout.setDirection(QBoxLayout.Direction.TopToBottom)
+        self._narrow_min = self._layout.minimumSize().width()
+        self._set_direction(QBoxLayout.Direction.LeftToRight)
+
+        self._generation = 0
+        self._shown = 0  # newest generation whose answer is on screen
+        self._cleared_at = 0  # answers to requests up to this generation belong to a cleared drawing
+        self._empty = True
+        self._inputs: dict[int, np.ndarray] = {}
+        self._live_timer = QTimer(self)
+        self._live_timer.setSingleShot(True)
+        self._live_timer.setInterval(LIVE_INTERVAL_MS)
+
+        self._live_timer.timeout.connect(self._on_live_timer_timeout)
+        self.canvas.strokeFinished.connect(self._on_canvas_stroke_finished)
+        self.canvas.drawingChanged.connect(self._on_canvas_drawing_changed)
+        self.canvas.cleared.connect(self._on_canvas_cleared)
+        self.canvas.errorOccurred.connect(self._on_canvas_error_occurred)
+        self.clear_button.clicked.connect(self._on_clear_button_clicked)
+        self.undo_button.clicked.connect(self._on_undo_button_clicked)
+        self.pen_slider.valueChanged.connect(self._on_pen_slider_value_changed)
+        self._on_pen_slider_value_changed(self.pen_slider.value())
+
+    # ----------------------------------------------------------------------------------------------------- public
+    def generation(self) -> int:
+        """The number of the newest classify request."""
+        return self._generation
+
+    @Slot(int, object)
+    def show_prediction(self, generation, prediction=None) -> bool:
+        """Show the engine's answer (a :class:`model.inference.Prediction`) to request ``generation``.
+
+        Returns False, showing nothing, for an answer older than one already shown or than the last clear.
+        A lone Prediction argument is taken as the answer to the newest request.
+        """
+        if prediction is None:
+            generation, prediction = self._generation, generation
+        if generation <= self._shown or generation <= self._cleared_at:
+            return False
+        self._shown = generation
+        probs = np.asarray(prediction.probabilities)
+        self.prediction_panel.show_result(probs[0] if probs.ndim == 2 else probs, self._inputs.get(generation))
+        self.predictionShown.emit(prediction)
+        return True
+
+    @Slot()
+    def classify_now(self) -> None:
+        """Preprocess the canvas and request a classification (or show the empty state)."""
+        self._live_timer.stop()
+        x = to_mnist(self.canvas.image())
+        if x is None:
+            self._become_empty()
+            return
+        self._empty = False
+        self._generation += 1
+        self._inputs[self._generation] = x
+        self._inputs.pop(self._generation - _RECENT_INPUTS, None)
+        self.prediction_panel.show_preprocessed(x)
+        self.classifyRequested.emit(ClassifyRequest(self._generation, x))
+
+    # ----------------------------------------------------------------------------------------------- internals
+    def _become_empty(self) -> None:
+        self._live_timer.stop()
+        self._cleared_at = self._generation
+        self._inputs.clear()
+        self.prediction_panel.show_empty()
+        if not self._empty:
+            self._empty = True
+            self.cleared.emit()
+
+    def _show_hint(self) -> None:
+        self.message.setText(HINT)
+        self.message.setStyleSheet("color: palette(mid);")
+
+    @Slot()
+    def _on_canvas_stroke_finished(self) -> None:
+        self._show_hint()
+        self.classify_now()
+
+    @Slot()
+    def _on_canvas_drawing_changed(self) -> None:
+        if not self.canvas.is_drawing():
+            self.classify_now()
+        elif not self._live_timer.isActive():
+            self._live_timer.start()
+
+    @Slot()
+    def _on_live_timer_timeout(self) -> None:
+        if self.canvas.is_drawing():
+            self.classify_now()
+
+    @Slot()
+    def _on_canvas_cleared(self) -> None:
+        self._empty = False  # a clear always announces itself, even if nothing was classified yet
+        self._show_hint()
+        self._become_empty()
+
+    @Slot(str)
+    def _on_canvas_error_occurred(self, message: str) -> None:
+        self.message.setText(message)
+        self.message.setStyleSheet("color: #d9534f;")
+        self.errorOccurred.emit(message)
+
+    @Slot()
+    def _on_clear_button_clicked(self) -> None:
+        self.canvas.clear()
+        self.canvas.setFocus()
+
+    @Slot()
+    def _on_undo_button_clicked(self) -> None:
+        self.canvas.undo()
+        self.canvas.setFocus()
+
+    @Slot(int)
+    def _on_pen_slider_value_changed(self, value: int) -> None:
+        self.canvas.set_pen_width(value)
+        self._pen_value.setText(f"{value} px")
+
+    def _set_direction(self, direction: QBoxLayout.Direction) -> None:
+        self._layout.setDirection(direction)
+        self.setMinimumSize(self._narrow_min, self._layout.minimumSize().height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        margins = self._layout.contentsMargins()
+        wide = self.width() >= self._wide_min + margins.left() + margins.right()
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self._layout.direction() != direction:
+            self._set_direction(direction)

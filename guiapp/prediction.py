@@ -1,0 +1,179 @@
+"""The answer panel: the predicted digit, the ten class probabilities, and the 28x28 input the model saw."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFont, QImage, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from model.preprocess import FIELD, entropy
+
+UNSURE_MAX_PROB = 0.6
+"""A result whose winning probability is below this is flagged unsure.
+
+Placeholder until measured: the intended value is the one that flags most misread digits (pendigits writers the
+model never saw) while flagging few correctly read ones. Softmax scores are not calibrated, so this is a warning
+sign, not a probability of being right.
+"""
+
+UNSURE_ENTROPY_BITS = 1.5
+"""A result whose probability vector has more entropy than this (bits; 0 = certain, 3.32 = uniform over ten) is
+flagged unsure even if one class wins clearly: the mass spread over several others says the input looks unlike any
+digit. Placeholder until measured, like ``UNSURE_MAX_PROB``.
+"""
+
+PREVIEW_SCALE = 5  # the 28x28 preview is shown at 140x140, one block per model pixel
+EMPTY_TEXT = "Draw a digit"
+_WIN_BRUSH, _WIN_UNSURE_BRUSH, _OTHER_BRUSH = pg.mkBrush("#3d8ee6"), pg.mkBrush("#e69a3d"), pg.mkBrush("#8a8f98")
+
+
+def is_unsure(probabilities: np.ndarray) -> bool:
+    """True when the top probability is below ``UNSURE_MAX_PROB`` or the entropy above ``UNSURE_ENTROPY_BITS``.
+
+    Output that is not a number (a diverged network) is unsure too.
+    """
+    p = np.ravel(probabilities)
+    if not np.isfinite(p).all():
+        return True
+    return bool(p.max() < UNSURE_MAX_PROB or entropy(p) > UNSURE_ENTROPY_BITS)
+
+
+def result_text(probabilities: np.ndarray) -> str:
+    """'7  (98.2 %)', '4  (52 %, unsure — could be 9)' or '3  (30 %, unsure — not like any digit)'.
+
+    The digit always comes first, so the answer can be read (and tested) the same way whether flagged or not.
+    """
+    p = np.ravel(probabilities)
+    if not np.isfinite(p).all():
+        return f"{int(np.nan_to_num(p, nan=-1.0).argmax())}  (unsure — the model's output is not a number)"
+    digit = int(p.argmax())
+    second = int(np.where(np.arange(p.size) == digit, -np.inf, p).argmax())
+    pct = 100 * float(p[digit])
+    if not is_unsure(p):
+        return f"{digit}  ({pct:.1f} %)"
+    if entropy(p) > UNSURE_ENTROPY_BITS:
+        return f"{digit}  ({pct:.0f} %, unsure — not like any digit)"
+    return f"{digit}  ({pct:.0f} %, unsure — could be {second})"
+
+
+def gray_pixmap(img: np.ndarray, scale: int) -> QPixmap:
+    """(h, w) floats in [0, 1] -> a pixmap enlarged ``scale`` times with nearest-neighbour (visible) pixels."""
+    a = np.ascontiguousarray(np.round(np.clip(np.nan_to_num(img), 0, 1) * 255).astype(np.uint8))
+    h, w = a.shape
+    q = QImage(a.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+    return QPixmap.fromImage(q.scaled(w * scale, h * scale, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                      Qt.TransformationMode.FastTransformation))
+
+
+class PredictionPanel(QWidget):
+    """Shows one classification: a headline label, a bar chart of the ten probabilities and the model's input.
+
+    Object names: ``predictionLabel`` (QLabel; starts with the digit when there is a result, holds no digit when
+    empty), ``probabilityPlot`` (pg.PlotWidget) and ``preprocessedPreview`` (QLabel with the enlarged 28x28 input).
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("predictionPanel")
+
+        self.label = QLabel(EMPTY_TEXT)
+        self.label.setObjectName("predictionLabel")
+        self.label.setAccessibleName("predictionLabel")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = QFont(self.label.font())
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        self.label.setFont(font)
+        self.label.setMinimumHeight(2 * self.label.fontMetrics().lineSpacing() + 4)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName("probabilityPlot")
+        self.plot.setAccessibleName("probabilityPlot")
+        self.plot.setBackground(None)
+        self.plot.setMinimumSize(220, 160)
+        item = self.plot.getPlotItem()
+        item.setMouseEnabled(x=False, y=False)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.setXRange(-0.6, 9.6, padding=0)
+        item.setYRange(0, 1.06, padding=0)
+        item.getAxis("bottom").setTicks([[(i, str(i)) for i in range(10)]])
+        item.getAxis("left").setTicks([[(v, f"{v:.0%}") for v in (0, 0.25, 0.5, 0.75, 1.0)]])
+        item.setLabel("bottom", "digit")
+        item.showGrid(y=True, alpha=0.25)
+        self._bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.75, brushes=[_OTHER_BRUSH] * 10,
+                                     pen=pg.mkPen(None))
+        item.addItem(self._bars)
+
+        self.preview = QLabel()
+        self.preview.setObjectName("preprocessedPreview")
+        self.preview.setAccessibleName("preprocessedPreview")
+        self.preview.setFixedSize(FIELD * PREVIEW_SCALE + 2, FIELD * PREVIEW_SCALE + 2)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setStyleSheet("QLabel { background: black; border: 1px solid #5a5a5a; }")
+        self.preview.setToolTip("What the model sees: the drawing cropped, scaled to 20 px and centred in 28×28")
+        caption = QLabel("Model input\n28 × 28")
+        caption.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        caption.setStyleSheet("color: palette(mid);")
+
+        preview_box = QVBoxLayout()
+        preview_box.addWidget(self.preview)
+        preview_box.addWidget(caption)
+        preview_box.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.plot, 1)
+        row.addLayout(preview_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addLayout(row, 1)
+        self.label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.show_empty()
+
+    def sizeHint(self) -> QSize:
+        # pyqtgraph asks for 600x480 per plot, which would make a dock holding this panel far too wide
+        return QSize(400, 300)
+
+    def show_result(self, probabilities: np.ndarray, preprocessed: np.ndarray | None = None) -> None:
+        """Show a classification: ``probabilities`` (10,) or (1, 10), and the (28, 28) input if given."""
+        p = np.ravel(np.asarray(probabilities, dtype=np.float64))
+        if p.size != 10:
+            raise ValueError(f"expected 10 class probabilities, got {p.size}")
+        unsure = is_unsure(p)
+        text = result_text(p)
+        digit = int(text[0])
+        p = np.nan_to_num(p, nan=0.0, posinf=1.0, neginf=0.0)
+        brushes = [_OTHER_BRUSH] * 10
+        brushes[digit] = _WIN_UNSURE_BRUSH if unsure else _WIN_BRUSH
+        self._bars.setOpts(height=p, brushes=brushes)
+        self.label.setText(text)
+        self.label.setToolTip(
+            f"Top probability {p[digit]:.1%}, entropy {entropy(p):.2f} bits. Flagged unsure below "
+            f"{UNSURE_MAX_PROB:.0%} or above {UNSURE_ENTROPY_BITS} bits."
+        )
+        if preprocessed is not None:
+            self.show_preprocessed(preprocessed)
+
+    def show_preprocessed(self, img: np.ndarray) -> None:
+        """Show the (28, 28) model input, one visible block per pixel."""
+        self.preview.setPixmap(gray_pixmap(np.asarray(img).reshape(FIELD, FIELD), PREVIEW_SCALE))
+
+    def show_empty(self) -> None:
+        """Nothing drawn: no digit in the label, flat bars, black preview."""
+        self.label.setText(EMPTY_TEXT)
+        self.label.setToolTip("")
+        self._bars.setOpts(height=np.zeros(10), brushes=[_OTHER_BRUSH] * 10)
+        self.show_preprocessed(np.zeros((FIELD, FIELD)))
+
+    def set_busy(self, text: str) -> None:
+        """Show a status such as 'Loading model…' in place of the answer until the next result."""
+        self.label.setText(text)
+        self.label.setToolTip("")
+
+    def probabilities(self) -> np.ndarray:
+        """The bar heights currently shown."""
+        return np.asarray(self._bars.opts["height"], dtype=np.float64)
