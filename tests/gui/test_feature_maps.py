@@ -1,0 +1,173 @@
+"""The feature-map and kernel views, fed fake activations shaped like the seed model's and like other networks'."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+import pyqtgraph as pg  # noqa: E402
+import pytest  # noqa: E402
+from PySide6.QtCore import QPoint, Qt  # noqa: E402
+from PySide6.QtWidgets import QLabel  # noqa: E402
+
+from guiapp.feature_maps import FeatureMapView, KernelView  # noqa: E402
+from model.inference import Activation  # noqa: E402
+
+SEED = [
+    ("conv2d", "Conv2D", (26, 26, 32)),
+    ("max_pooling2d", "MaxPooling2D", (13, 13, 32)),
+    ("conv2d_1", "Conv2D", (11, 11, 64)),
+    ("max_pooling2d_1", "MaxPooling2D", (5, 5, 64)),
+    ("conv2d_2", "Conv2D", (3, 3, 64)),
+    ("dense", "Dense", (64,)),
+    ("dense_1", "Dense", (10,)),
+]
+
+
+def activations(spec, seed=0):
+    rng = np.random.default_rng(seed)
+    return [Activation(name, kind, rng.random((1, *shape)).astype(np.float32) * 3) for name, kind, shape in spec]
+
+
+@pytest.fixture
+def view(qtbot):
+    v = FeatureMapView()
+    qtbot.addWidget(v)
+    v.resize(900, 700)
+    v.show()
+    return v
+
+
+def test_one_grid_per_map_layer_with_every_channel(view):
+    assert view.objectName() == "featureMaps"
+    view.set_activations(activations(SEED))
+    assert view.layer_titles() == [
+        "conv2d · Conv2D · 26×26×32",
+        "max_pooling2d · MaxPooling2D · 13×13×32",
+        "conv2d_1 · Conv2D · 11×11×64",
+        "max_pooling2d_1 · MaxPooling2D · 5×5×64",
+        "conv2d_2 · Conv2D · 3×3×64",
+        "dense · Dense · 64",
+        "dense_1 · Dense · 10",
+    ]
+    assert view.channel_counts() == {
+        "conv2d": 32, "max_pooling2d": 32, "conv2d_1": 64, "max_pooling2d_1": 64, "conv2d_2": 64,
+    }
+
+
+def test_every_channel_lands_in_its_own_tile_on_one_shared_scale(view):
+    maps = np.broadcast_to(np.arange(40, dtype=np.float32), (1, 6, 5, 40)).copy()  # channel k holds the value k
+    maps[0, 0, 0, 7] = 100.0
+    view.set_activations([Activation("c", "Conv2D", maps)])
+    mosaic = view.mosaic("c")
+    tiles = sorted({float(v) for v in mosaic[np.isfinite(mosaic)]})
+    assert tiles == [float(k) for k in range(40)] + [100.0]  # all 40 channels are shown
+    cols = (mosaic.shape[1] + 1) // 6  # tiles are 5 wide with 1 px gaps between them
+    for k in (0, 7, 17, 39):
+        r, c = divmod(k, cols)
+        tile = mosaic[r * 7 : r * 7 + 6, c * 6 : c * 6 + 5]
+        assert np.isfinite(tile).all() and np.median(tile) == k
+    assert view.levels("c") == (0.0, 100.0)
+
+
+def test_same_architecture_updates_in_place(view):
+    view.set_activations(activations(SEED, seed=1))
+    plots = view.findChildren(pg.GraphicsLayoutWidget)
+    first = view.mosaic("conv2d").copy()
+    acts = activations(SEED, seed=2)
+    view.set_activations(acts)
+    assert view.findChildren(pg.GraphicsLayoutWidget) == plots  # no rebuild
+    assert not np.array_equal(view.mosaic("conv2d"), first)
+    lo, hi = view.levels("conv2d_1")
+    assert (lo, hi) == pytest.approx((acts[2].values.min(), acts[2].values.max()))
+
+
+def test_another_architecture_rebuilds_the_grids(view):
+    view.set_activations(activations(SEED))
+    other = [
+        ("block1", "Conv2D", (28, 28, 8)),
+        ("pool", "AveragePooling2D", (14, 14, 8)),
+        ("block2", "Conv2D", (12, 12, 100)),
+        ("head", "Dense", (10,)),
+    ]
+    view.set_activations(activations(other))
+    assert view.channel_counts() == {"block1": 8, "pool": 8, "block2": 100}
+    assert view.layer_titles()[2] == "block2 · Conv2D · 12×12×100"
+    assert len(view.layer_titles()) == 4
+    view.set_activations(activations(SEED))
+    assert len(view.layer_titles()) == 7
+
+
+def test_dense_layers_are_bar_plots(view):
+    acts = activations(SEED)
+    view.set_activations(acts)
+    bars = [item for plot in view.findChildren(pg.PlotWidget) for item in plot.getPlotItem().items
+            if isinstance(item, pg.BarGraphItem)]
+    heights = sorted((len(b.opts["height"]), tuple(b.opts["height"])) for b in bars)
+    assert [n for n, _ in heights] == [10, 64]
+    np.testing.assert_allclose(heights[0][1], acts[-1].values[0])
+
+
+def test_clicking_a_map_enlarges_that_channel(view, qtbot):
+    acts = activations(SEED)
+    view.set_activations(acts)
+    layer = [w for w in view.findChildren(pg.GraphicsLayoutWidget) if "enlarge" in w.toolTip()][0]  # conv2d's
+    qtbot.waitUntil(layer.isVisible, timeout=2000)
+    vb = layer.ci.getItem(0, 0)
+    qtbot.waitUntil(lambda: vb.width() > 100, timeout=2000)
+    cols = (view.mosaic("conv2d").shape[1] + 1) // 27  # 26 px tiles with 1 px gaps
+    row, col = divmod(18, cols)
+    scene = vb.mapViewToScene(pg.Point(col * 27 + 13, row * 27 + 13))  # centre of tile 18
+    pos = layer.mapFromScene(scene)
+    with qtbot.waitSignal(view.channelSelected, timeout=2000) as blocker:
+        qtbot.mouseClick(layer.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(pos.x(), pos.y()))
+    assert blocker.args == ["conv2d", 18]
+    assert view.selected_channel() == ("conv2d", 18)
+    shown = [w for w in view.findChildren(QLabel) if w.isVisible() and "channel 18" in w.text()]
+    assert shown and "conv2d" in shown[0].text()
+    values = acts[0].values[0, ..., 18]
+    assert any(f"max {values.max():.3g}" in w.text() for w in view.findChildren(QLabel) if w.isVisible())
+
+
+def test_selected_channel_follows_updates_and_clear(view):
+    view.set_activations(activations(SEED))
+    view.select_channel("conv2d_2", 63)
+    view.set_activations(activations(SEED, seed=5))
+    assert view.selected_channel() == ("conv2d_2", 63)
+    with pytest.raises(ValueError):
+        view.select_channel("conv2d_2", 64)
+    view.clear()
+    assert view.layer_titles() == [] and view.channel_counts() == {} and view.selected_channel() is None
+
+
+def test_kernel_view_uses_a_symmetric_scale(qtbot):
+    kv = KernelView()
+    qtbot.addWidget(kv)
+    kv.resize(700, 200)
+    kv.show()
+    assert kv.objectName() == "kernelView" and kv.kernel_count() == 0
+    w = np.random.default_rng(0).normal(scale=0.2, size=(3, 3, 1, 32)).astype(np.float32)
+    w[1, 1, 0, 3] = -0.9
+    kv.set_kernels(w)
+    assert kv.kernel_count() == 32
+    assert kv.levels() == pytest.approx((-0.9, 0.9))
+    kv.set_kernels(np.ones((5, 5, 1, 6), np.float32) * 0.5)
+    assert kv.kernel_count() == 6 and kv.levels() == pytest.approx((-0.5, 0.5))
+    kv.set_kernels(None)
+    assert kv.kernel_count() == 0 and kv.levels() is None
+    with pytest.raises(ValueError):
+        kv.set_kernels(np.zeros((3, 3, 32)))
+
+
+def test_a_diverged_network_does_not_break_the_view(view):
+    acts = activations(SEED)
+    acts[0].values[0, 3, 3, 5] = np.nan
+    acts[2].values[:] = np.inf
+    acts[5].values[0, :5] = np.nan
+    acts[6].values[:] = np.nan
+    view.set_activations(acts)
+    view.select_channel("conv2d", 5)
+    view.grab()  # renders every layer
+    lo, hi = view.levels("conv2d")
+    assert np.isfinite([lo, hi]).all() and hi > lo
+    assert view.levels("conv2d_1") == (0.0, 1.0)
