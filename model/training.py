@@ -141,6 +141,7 @@ class Trainer:
         analyse(list(config.spec))  # a bad spec fails here, before any TensorFlow work
         self.callbacks = callbacks or TrainCallbacks()
         self.control = control or TrainControl()
+        self.phase = ""  # the last phase reported through on_phase
 
     def run(self, data: PreparedData, model=None) -> tuple[object, TrainResult]:
         """Train (building the recipe's model unless one is given), then evaluate on the test set.
@@ -211,6 +212,7 @@ class Trainer:
         return model, result
 
     def _phase(self, name: str):
+        self.phase = name
         if self.callbacks.on_phase:
             self.callbacks.on_phase(name)
 
@@ -241,17 +243,24 @@ def _make_reporter_class():
             self.history: list[EpochReport] = []
             self.nan_reason = ""
             self.batches_trained = 0
-            self._good_weights = None
+            self._good_weights = None  # weights known to give a finite loss
+            self._candidate = None  # a snapshot not yet vouched for by a finite loss computed with it
             self._last_report = 0.0
             self._epoch = 0
+            self._in_fit = False  # validation runs inside fit(); the final test evaluation runs after it
             self._validating = False
             self._run_t0 = None
 
         # Training -------------------------------------------------------------------------------------------
         def on_train_begin(self, logs=None):
             self._good_weights = self.model.get_weights()
+            self._candidate = None
             self._run_t0 = None
+            self._in_fit = True
             self.trainer._phase("training")
+
+        def on_train_end(self, logs=None):
+            self._in_fit = False
 
         def on_epoch_begin(self, epoch, logs=None):
             self._epoch = epoch
@@ -272,9 +281,13 @@ def _make_reporter_class():
                 self.model.stop_training = True
                 return
             self.batches_trained += 1
+            # This batch's loss was computed with the weights the last snapshot holds, so they are good. (The loss
+            # in ``logs`` is the epoch's running mean: finite means every batch so far had a finite loss.)
+            if self._candidate is not None:
+                self._good_weights, self._candidate = self._candidate, None
             done = self._epoch * self.steps + batch + 1
             if done % SNAPSHOT_EVERY == 0:
-                self._good_weights = self.model.get_weights()
+                self._take_snapshot()
             last = batch + 1 == self.steps
             if self.cbs.on_batch and (last or now - self._last_report >= REPORT_INTERVAL_S):
                 self._last_report = now
@@ -314,8 +327,10 @@ def _make_reporter_class():
                 seconds=time.perf_counter() - self._epoch_t0,
             )
             if math.isfinite(report.loss):
-                self._good_weights = self.model.get_weights()
-            if self.control.stop_requested and self._validating:
+                self._take_snapshot()
+                if self._candidate is not None and report.val_loss is not None and math.isfinite(report.val_loss):
+                    self._good_weights, self._candidate = self._candidate, None  # validation used these weights
+            if self.control.stop_requested:
                 report.val_loss = report.val_accuracy = None  # validation was cut short: its numbers mean little
             self.history.append(report)
             if self.cbs.on_epoch:
@@ -323,9 +338,15 @@ def _make_reporter_class():
 
         # Validation and test ---------------------------------------------------------------------------------
         def on_test_begin(self, logs=None):
-            if self.model.stop_training is False and self._run_t0 is not None:
-                self._validating = True
-                self.trainer._phase("validating")
+            if not self._in_fit:
+                return  # the final test evaluation: Trainer.run has reported "testing"
+            if self.model.stop_training:
+                # fit() validates even after a stop or a NaN loss: cut it to one batch (evaluate has just reset
+                # stop_evaluating, and checks it after each batch).
+                self.model.stop_evaluating = True
+                return
+            self._validating = True
+            self.trainer._phase("validating")
 
         def on_test_batch_end(self, batch, logs=None):
             self._between_batches()
@@ -335,19 +356,29 @@ def _make_reporter_class():
         def on_test_end(self, logs=None):
             if self._validating and not self.control.stop_requested:
                 self.trainer._phase("training")
+            self._validating = False
 
         # Shared ----------------------------------------------------------------------------------------------
         def _between_batches(self):
             if self.cbs.between_batches:
                 self.cbs.between_batches()
             if self.control.paused:
-                self.control.wait_while_paused(
-                    self.cbs.between_batches,
-                    lambda paused: self.trainer._phase("paused" if paused else "training"),
-                )
+                before = self.trainer.phase
+
+                def on_paused(paused: bool):
+                    if paused:
+                        self.trainer._phase("paused")
+                    elif not self.control.stop_requested:
+                        self.trainer._phase(before)  # back to training, validating or testing
+
+                self.control.wait_while_paused(self.cbs.between_batches, on_paused)
             if self.control.stop_requested:
                 self.model.stop_training = True
                 self.model.stop_evaluating = True
+
+        def _take_snapshot(self):
+            weights = self.model.get_weights()
+            self._candidate = weights if all(np.all(np.isfinite(w)) for w in weights) else None
 
         def restore_good_weights(self):
             if self._good_weights is not None:
