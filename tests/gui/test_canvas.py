@@ -14,7 +14,14 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl  # noqa: E402
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QMouseEvent  # noqa: E402
+from PySide6.QtGui import (  # noqa: E402
+    QDragEnterEvent,
+    QDropEvent,
+    QInputDevice,
+    QMouseEvent,
+    QPointingDevice,
+    QTabletEvent,
+)
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -113,6 +120,23 @@ def test_pen_width_sets_the_width_of_new_strokes(canvas):
     assert canvas.pen_width() == 30
     thin, thick = (img[:, 140] > 0.5)[:130].sum(), (img[:, 140] > 0.5)[130:].sum()
     assert 6 <= thin <= 10 and 28 <= thick <= 32
+
+
+def test_tablet_pen_draws(canvas):
+    pen = QPointingDevice("pen", 1, QInputDevice.DeviceType.Stylus, QPointingDevice.PointerType.Pen,
+                          QInputDevice.Capability.Position | QInputDevice.Capability.Pressure, 1, 3)
+
+    def tablet(kind, x, button, buttons):
+        p = QPointF(x, 100)
+        event = QTabletEvent(kind, pen, p, p, 0.5, 0, 0, 0, 0, 0, Qt.KeyboardModifier.NoModifier, button, buttons)
+        QApplication.sendEvent(canvas, event)
+        assert event.isAccepted()  # so Qt does not draw the stroke a second time from synthesised mouse events
+
+    tablet(QEvent.Type.TabletPress, 40, LEFT, LEFT)
+    for x in range(50, 250, 10):
+        tablet(QEvent.Type.TabletMove, x, NONE, LEFT)
+    tablet(QEvent.Type.TabletRelease, 240, LEFT, NONE)
+    assert canvas.image()[100, 40:241].min() == 1.0 and len(canvas.strokes()) == 1
 
 
 def test_right_click_clears(canvas, qtbot):
