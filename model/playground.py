@@ -7,8 +7,8 @@
 Keras' conventions, followed to the letter:
 
 * ``Conv2D`` is a cross-correlation: the kernel slides over the input unflipped.
-* ``'same'`` padding makes the output ``⌈n/s⌉`` wide and pads ``max((out − 1)·s + k − n, 0)`` zeros in total along
-  each axis, ``total // 2`` on the top/left and the rest (one more, when odd) on the bottom/right.
+* ``'same'`` padding makes the output ``⌈n/s⌉`` wide and pads ``max((out − 1)·s + k − n, 0)`` zeros in total
+  along each axis, ``total // 2`` on the top/left and the rest (one more, when odd) on the bottom/right.
 * Pooling is ``'valid'`` with stride equal to the pool size, so the output is ``⌊n/p⌋`` wide.
 """
 
@@ -46,11 +46,14 @@ class Step:
 
 
 def fmt(value: float) -> str:
-    """A number as a person writes it: 3, 2.5, −1 (a real minus sign), 0.333."""
+    """A number as a person writes it: 3, 2.5, −1 (a real minus sign), 0.3333 (four decimals at most), −18505.5."""
     value = float(value)
     if value == 0:
-        value = 0.0  # no "−0"
-    text = f"{value:.4g}" if value != int(value) or abs(value) >= 1e15 else str(int(value))
+        return "0"  # no "−0"
+    if abs(value) < 1e-4 or abs(value) >= 1e15:
+        text = f"{value:.4g}"
+    else:
+        text = f"{round(value, 4):.15g}"
     return text.replace("-", "−")
 
 
@@ -96,9 +99,8 @@ def conv2d(x, k, stride: int = 1, padding: str = "valid") -> tuple[np.ndarray, l
             total = float(np.sum(window * k))
             result[i, j] = total
             terms = " + ".join(f"{_factor(v)}·{_factor(w)}" for v, w in zip(values, weights))
-            steps.append(
-                Step(i, j, i * stride - before, j * stride - before, size, values, weights, total, f"{terms} = {fmt(total)}")
-            )
+            top, left = i * stride - before, j * stride - before
+            steps.append(Step(i, j, top, left, size, values, weights, total, f"{terms} = {fmt(total)}"))
     return result, steps
 
 
@@ -188,10 +190,13 @@ _K3 = ((0, 1, 2), (2, 2, 0), (0, 1, 2))
 _X4 = ((1, 1, 2, 4), (5, 6, 7, 8), (3, 2, 1, 0), (1, 2, 3, 4))
 
 CASES = (
-    Case("valid", "Convolution, valid padding", "A 3×3 kernel fits a 5×5 input in 3×3 places: the map shrinks.", _X5, _K3),
     Case(
-        "same", "Convolution, same padding", "A border of zeros lets the 3×3 kernel visit every pixel: 5×5 stays 5×5.",
-        _X5, _K3, padding="same",
+        "valid", "Convolution, valid padding", "A 3×3 kernel fits a 5×5 input in 3×3 places: the map shrinks.",
+        _X5, _K3,
+    ),
+    Case(
+        "same", "Convolution, same padding",
+        "A border of zeros lets the 3×3 kernel visit every pixel: 5×5 stays 5×5.", _X5, _K3, padding="same",
     ),
     Case(
         "stride2", "Convolution, stride 2 (same padding)",

@@ -248,7 +248,7 @@ def test_set_spec_accepts_saved_json_and_adds_the_output_layer(editor):
 def test_gui_modules_do_not_import_tensorflow():
     code = (
         "import sys\n"
-        "import guiapp.architecture_editor\n"
+        "import guiapp.architecture_editor, guiapp.playground\n"
         "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

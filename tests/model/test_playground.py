@@ -161,11 +161,15 @@ def test_bad_grids_raise_value_error_not_crash():
 
 
 def test_fmt_writes_numbers_as_people_do():
-    assert [fmt(v) for v in (3.0, 2.5, -1.0, -0.0, 1 / 3)] == ["3", "2.5", "−1", "0", "0.3333"]
+    values = (3.0, 2.5, -1.0, -0.0, 1 / 3, -18505.5, 2e-7, 123456789.0)
+    assert [fmt(v) for v in values] == ["3", "2.5", "−1", "0", "0.3333", "−18505.5", "2e−07", "123456789"]
 
 
 def test_importing_the_playground_loads_neither_tensorflow_nor_qt():
-    code = "import sys, model.playground\nprint(sorted(m for m in ('tensorflow', 'keras', 'PySide6') if m in sys.modules))"
+    code = (
+        "import sys, model.playground\n"
+        "print(sorted(m for m in ('tensorflow', 'keras', 'PySide6') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"

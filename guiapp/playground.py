@@ -1,0 +1,387 @@
+"""The convolution playground: step a kernel or a pooling window over a small grid, one output cell at a time.
+
+All arithmetic comes from :mod:`model.playground` (numpy, checked against Keras). The view shows the input (with its
+zero padding), the kernel and the output, highlights the current window and output cell, and writes out the
+multiply-add for that cell.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from model.playground import CASES, Case, Step, fmt
+
+CELL = 32
+STEP_MS = 600
+LIMIT = 1_000_000
+WINDOW = QColor(255, 196, 90)
+WINDOW_PAD = QColor(225, 170, 80)
+PADDING = QColor(205, 205, 205)
+PAD_TEXT = QColor(110, 110, 110)
+
+
+def _named(widget, name: str):
+    widget.setObjectName(name)
+    widget.setAccessibleName(name)
+    return widget
+
+
+def _grid(name: str) -> QTableWidget:
+    table = _named(QTableWidget(), name)
+    table.horizontalHeader().hide()
+    table.verticalHeader().hide()
+    table.horizontalHeader().setDefaultSectionSize(CELL)
+    table.verticalHeader().setDefaultSectionSize(CELL)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    table.setSelectionMode(QAbstractItemView.NoSelection)
+    return table
+
+
+def _fit(table: QTableWidget, texts: list[str] | None = None):
+    """Size a square grid so that every value (its items' or ``texts``) shows in full."""
+    n = table.rowCount()
+    if texts is None:
+        texts = [table.item(r, c).text() for r in range(n) for c in range(n) if table.item(r, c)]
+    widest = max((table.fontMetrics().horizontalAdvance(t) for t in texts), default=0)
+    width = max(CELL, widest + 12)
+    table.horizontalHeader().setDefaultSectionSize(width)
+    frame = 2 * table.frameWidth()
+    table.setFixedSize(n * width + frame, n * CELL + frame)
+
+
+def parse_number(text: str) -> float:
+    """A number typed by a person ('2', '-1.5', '−3', '0,5'); ValueError with a message for anything else."""
+    cleaned = text.strip().replace("−", "-").replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValueError(f"“{text}” is not a number") from None
+    if not math.isfinite(value) or abs(value) > LIMIT:
+        raise ValueError(f"“{text}” is out of range: use numbers between −{LIMIT:,} and {LIMIT:,}")
+    return value
+
+
+class ConvPlayground(QWidget):
+    """Pick a lesson (valid, same, stride 2, max/avg/sum pooling) and step its window with Next / Previous / Play.
+
+    Keyboard: Right or Space steps forward, Left steps back. Emits ``stepChanged(int)`` with the 0-based step.
+    """
+
+    stepChanged = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        _named(self, "convPlayground")
+        self.setFocusPolicy(Qt.StrongFocus)
+        self._case: Case = CASES[0]
+        self._x = np.zeros((1, 1))
+        self._k = None
+        self._steps: list[Step] = []
+        self._output = np.zeros((1, 1))
+        self._index = 0
+        self._filling = False
+
+        self.case_combo = _named(QComboBox(), "playgroundCaseCombo")
+        for c in CASES:
+            self.case_combo.addItem(c.title, c.key)
+        self.lesson_label = QLabel()
+        self.lesson_label.setWordWrap(True)
+        self.formula_label = _named(QLabel(), "playgroundFormula")
+        self.formula_label.setWordWrap(True)
+        self.formula_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+
+        self.input_table = _grid("playgroundInput")
+        self.kernel_table = _grid("playgroundKernel")
+        self.pool_label = QLabel()
+        self.pool_label.setAlignment(Qt.AlignCenter)
+        self.output_table = _grid("playgroundOutput")
+        self.output_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.output_table.setFocusPolicy(Qt.NoFocus)
+        self.input_title, self.kernel_title, self.output_title = QLabel(), QLabel(), QLabel()
+        self.operator_label = QLabel("⊛")
+        grids = QGridLayout()
+        grids.addWidget(self.input_title, 0, 0)
+        grids.addWidget(self.kernel_title, 0, 2)
+        grids.addWidget(self.output_title, 0, 4)
+        grids.addWidget(self.input_table, 1, 0, Qt.AlignTop)
+        grids.addWidget(self.operator_label, 1, 1, Qt.AlignCenter)
+        grids.addWidget(self.kernel_table, 1, 2, Qt.AlignTop)
+        grids.addWidget(self.pool_label, 1, 2, Qt.AlignTop)
+        grids.addWidget(QLabel("="), 1, 3, Qt.AlignCenter)
+        grids.addWidget(self.output_table, 1, 4, Qt.AlignTop)
+        grids.setColumnStretch(5, 1)
+
+        self.step_label = _named(QLabel(), "playgroundStepText")
+        self.step_label.setWordWrap(True)
+        self.step_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        font = self.step_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.step_label.setFont(font)
+        self.message_label = _named(QLabel(), "playgroundMessage")
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("color: #c62828;")
+        self.message_label.hide()
+
+        self.prev_button = self._button("◀ Previous", "playgroundPrevButton", "Step back one output cell (Left)")
+        self.next_button = self._button("Next ▶", "playgroundNextButton", "Step to the next cell (Right, Space)")
+        self.play_button = self._button("Play", "playgroundPlayButton", "Step automatically")
+        self.play_button.setCheckable(True)
+        self.reset_button = self._button("Reset", "playgroundResetButton", "Back to the first output cell")
+        self.restore_button = self._button("Original numbers", "playgroundRestoreButton", "Undo your edits")
+        buttons = QHBoxLayout()
+        for b in (self.prev_button, self.next_button, self.play_button, self.reset_button, self.restore_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(STEP_MS)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.case_combo)
+        layout.addWidget(self.lesson_label)
+        layout.addWidget(self.formula_label)
+        layout.addLayout(grids)
+        layout.addWidget(self.step_label)
+        layout.addWidget(self.message_label)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+        self.case_combo.currentIndexChanged.connect(self._on_case_combo_changed)
+        self.input_table.itemChanged.connect(self._on_input_item_changed)
+        self.kernel_table.itemChanged.connect(self._on_kernel_item_changed)
+        self.prev_button.clicked.connect(self.previous_step)
+        self.next_button.clicked.connect(self.next_step)
+        self.play_button.toggled.connect(self._on_play_toggled)
+        self.reset_button.clicked.connect(self.reset)
+        self.restore_button.clicked.connect(self._on_restore_clicked)
+        self.timer.timeout.connect(self._on_timer_timeout)
+        self.set_case(CASES[0].key)
+
+    def _button(self, text: str, name: str, tip: str) -> QPushButton:
+        button = _named(QPushButton(text), name)
+        button.setToolTip(tip)
+        button.setFocusPolicy(Qt.NoFocus)  # keeps Space and the arrows for stepping
+        return button
+
+    # Public API ----------------------------------------------------------------------------------------------
+    def set_case(self, key: str):
+        """Show the lesson ``key`` (valid, same, stride2, max, avg, sum) with its own numbers, at the first step."""
+        index = self.case_combo.findData(key)
+        if index < 0:
+            raise KeyError(f"No playground case {key!r}.")
+        if index == self.case_combo.currentIndex():
+            self._load(CASES[index])
+        else:
+            self.case_combo.setCurrentIndex(index)  # loads it through _on_case_combo_changed
+
+    def case(self) -> Case:
+        return self._case
+
+    def input_values(self) -> np.ndarray:
+        return self._x.copy()
+
+    def kernel_values(self) -> np.ndarray | None:
+        return None if self._k is None else self._k.copy()
+
+    def output_values(self) -> np.ndarray:
+        """The whole output, including cells not stepped to yet."""
+        return self._output.copy()
+
+    def current_step(self) -> int:
+        return self._index
+
+    def step_count(self) -> int:
+        return len(self._steps)
+
+    def step(self) -> Step:
+        return self._steps[self._index]
+
+    @Slot()
+    def next_step(self):
+        self._go(self._index + 1)
+
+    @Slot()
+    def previous_step(self):
+        self._go(self._index - 1)
+
+    @Slot()
+    def reset(self):
+        self.play_button.setChecked(False)
+        self._go(0, force=True)
+
+    # Slots ---------------------------------------------------------------------------------------------------
+    @Slot(int)
+    def _on_case_combo_changed(self, index: int):
+        if 0 <= index < len(CASES) and CASES[index] is not self._case:
+            self._load(CASES[index])
+
+    @Slot()
+    def _on_restore_clicked(self):
+        self._load(self._case)
+
+    @Slot(bool)
+    def _on_play_toggled(self, playing: bool):
+        self.play_button.setText("Pause" if playing else "Play")
+        if playing:
+            if self._index >= len(self._steps) - 1:
+                self._go(0)
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    @Slot()
+    def _on_timer_timeout(self):
+        self.next_step()
+        if self._index >= len(self._steps) - 1:
+            self.play_button.setChecked(False)
+
+    @Slot(QTableWidgetItem)
+    def _on_input_item_changed(self, item: QTableWidgetItem):
+        before, _ = self._case.padding_amounts()
+        self._edit(item, self._x, item.row() - before, item.column() - before, "input")
+
+    @Slot(QTableWidgetItem)
+    def _on_kernel_item_changed(self, item: QTableWidgetItem):
+        self._edit(item, self._k, item.row(), item.column(), "kernel")
+
+    def keyPressEvent(self, event):
+        if event.key() in (Qt.Key_Right, Qt.Key_Space):
+            self.next_step()
+        elif event.key() == Qt.Key_Left:
+            self.previous_step()
+        else:
+            super().keyPressEvent(event)
+
+    # Internals -----------------------------------------------------------------------------------------------
+    def _load(self, c: Case):
+        self.play_button.setChecked(False)
+        self._case = c
+        self._x = np.array(c.x, dtype=float)
+        self._k = np.array(c.kernel, dtype=float) if c.is_conv else None
+        n = len(c.x)
+        before, after = c.padding_amounts()
+        self.lesson_label.setText(c.lesson)
+        self.formula_label.setText("Output size: " + c.formula())
+        padded = f" + {before + after} zero padding" if before + after else ""
+        self.input_title.setText(f"Input {n}×{n}{padded}")
+        self.kernel_table.setVisible(c.is_conv)
+        self.pool_label.setVisible(not c.is_conv)
+        self.operator_label.setText("⊛" if c.is_conv else "→")
+        if c.is_conv:
+            stride = f", stride {c.stride}" if c.stride > 1 else ""
+            self.kernel_title.setText(f"Kernel {len(c.kernel)}×{len(c.kernel)}{stride}")
+        else:
+            self.kernel_title.setText("Window")
+            self.pool_label.setText(f"{c.pool_size}×{c.pool_size}\n{c.pool} pool\nstride {c.pool_size}")
+        self._filling = True
+        size = n + before + after
+        self.input_table.setRowCount(size)
+        self.input_table.setColumnCount(size)
+        for r in range(size):
+            for col in range(size):
+                inside = before <= r < before + n and before <= col < before + n
+                self.input_table.setItem(r, col, self._cell(self._x[r - before, col - before] if inside else 0, inside))
+        _fit(self.input_table)
+        if c.is_conv:
+            self.kernel_table.setRowCount(len(c.kernel))
+            self.kernel_table.setColumnCount(len(c.kernel))
+            for r, col in np.ndindex(self._k.shape):
+                self.kernel_table.setItem(r, col, self._cell(self._k[r, col], True))
+            _fit(self.kernel_table)
+        self._filling = False
+        self._set_message("")
+        self._recompute()
+        self.output_table.setRowCount(self._output.shape[0])
+        self.output_table.setColumnCount(self._output.shape[0])
+        self.output_title.setText(f"Output {self._output.shape[0]}×{self._output.shape[0]}")
+        self._go(0, force=True)
+
+    @staticmethod
+    def _cell(value: float, editable: bool) -> QTableWidgetItem:
+        item = QTableWidgetItem(fmt(value))
+        item.setTextAlignment(Qt.AlignCenter)
+        if editable:
+            item.setToolTip("Type a number to change this value")
+        else:
+            item.setFlags(Qt.ItemIsEnabled)
+            item.setForeground(QBrush(PAD_TEXT))
+            item.setToolTip("Zero padding ('same'): not part of the input")
+        return item
+
+    def _edit(self, item: QTableWidgetItem, target: np.ndarray | None, r: int, col: int, what: str):
+        if self._filling or target is None or not item.flags() & Qt.ItemIsEditable:
+            return
+        old = target[r, col]
+        try:
+            target[r, col] = parse_number(item.text())
+        except ValueError as exc:
+            self._set_message(f"{exc}; {what} row {r + 1}, column {col + 1} keeps {fmt(old)}.")
+        else:
+            self._set_message("")
+            self._recompute()
+        self._filling = True
+        item.setText(fmt(target[r, col]))
+        self._filling = False
+        _fit(item.tableWidget())
+        self._go(self._index, force=True)
+
+    def _set_message(self, text: str):
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+
+    def _recompute(self):
+        self._output, self._steps = self._case.run(self._x, self._k)
+
+    def _go(self, index: int, force: bool = False):
+        index = max(0, min(index, len(self._steps) - 1))
+        if index == self._index and not force:
+            return
+        self._index = index
+        self._paint()
+        self.stepChanged.emit(index)
+
+    def _paint(self):
+        self._filling = True  # colouring items emits itemChanged too
+        step = self._steps[self._index]
+        before, _ = self._case.padding_amounts()
+        n = self._x.shape[0]
+        window = {(r + before, c + before) for r, c in step.cells()}
+        for r in range(self.input_table.rowCount()):
+            for col in range(self.input_table.columnCount()):
+                inside = before <= r < before + n and before <= col < before + n
+                if (r, col) in window:
+                    color = WINDOW if inside else WINDOW_PAD
+                else:
+                    color = None if inside else PADDING
+                self.input_table.item(r, col).setBackground(QBrush(color) if color else QBrush())
+        for r, col in np.ndindex(self._output.shape):
+            done = r * self._output.shape[1] + col <= self._index
+            item = QTableWidgetItem(fmt(self._output[r, col]) if done else "")
+            item.setTextAlignment(Qt.AlignCenter)
+            if (r, col) == (step.out_row, step.out_col):
+                item.setBackground(QBrush(WINDOW))
+            self.output_table.setItem(r, col, item)
+        _fit(self.output_table, [fmt(v) for v in self._output.ravel()])  # all values, so the width never jumps
+        self._filling = False
+        self.step_label.setText(
+            f"Step {self._index + 1} of {len(self._steps)}: out[{step.out_row}, {step.out_col}] = {step.text}"
+        )
+        self.prev_button.setEnabled(self._index > 0)
+        self.next_button.setEnabled(self._index < len(self._steps) - 1)
