@@ -50,9 +50,9 @@ class ArchitectureEditor(QWidget):
         self.add_buttons = {}
         adds = QHBoxLayout()
         adds.setSpacing(4)
-        adds.addWidget(QLabel("Add:"))
         for kind in ("conv", "pool", "dense", "dropout", "flatten"):
-            button = _named(QPushButton(TITLES[kind]), f"add{TITLES[kind]}Button")
+            button = _named(QPushButton("+ " + TITLES[kind]), f"add{TITLES[kind]}Button")
+            button.setMaximumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 24)
             button.setToolTip(
                 "Insert before Flatten" if kind in ("conv", "pool") else
                 "Insert after the convolutions" if kind == "flatten" else "Insert before the output layer"
@@ -80,6 +80,7 @@ class ArchitectureEditor(QWidget):
         font = self.total_label.font()
         font.setBold(True)
         self.total_label.setFont(font)
+        self.total_label.setWordWrap(True)
         self.error_label = _named(QLabel(), "architectureError")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c62828;")
@@ -204,7 +205,7 @@ class ArchitectureEditor(QWidget):
             )
         self.add_buttons["flatten"].setVisible(flattens == 0)
         if error:
-            self.total_label.setText("Total parameters: – (this network cannot be built)")
+            self.total_label.setText("Total parameters: – (cannot be built)")
         else:
             self.total_label.setText(f"Total parameters: {sum(info.params for info in infos):,}")
         self.error_label.setText(error)

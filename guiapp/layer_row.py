@@ -44,10 +44,13 @@ def _combo(items, current, tip: str) -> QComboBox:
 
 
 def _spin(value, low: int, high: int, suffix: str, tip: str) -> QSpinBox:
+    """A spin box showing ``value``; a value it cannot show (text, 2.5) leaves it at ``low`` and analyse reports it."""
     spin = QSpinBox()
-    spin.setRange(low, max(high, int(value) if isinstance(value, int) else high))
-    if isinstance(value, int):
-        spin.setValue(value)
+    whole = isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
+    whole = whole and abs(value) < 2**31
+    spin.setRange(low, max(high, int(value)) if whole else high)
+    if whole:
+        spin.setValue(int(value))
     spin.setSuffix(suffix)
     spin.setMaximumWidth(spin.fontMetrics().horizontalAdvance(f"4096{suffix}") + 40)
     spin.setToolTip(tip)

@@ -241,6 +241,12 @@ def test_set_spec_accepts_saved_json_and_adds_the_output_layer(editor):
     editor.set_spec([conv(4, kernel=7, stride=3), flatten(), OUTPUT])  # values the menus do not offer still show
     assert editor.spec()[0] == conv(4, kernel=7, stride=3)
     assert editor.row_widget(0).findChild(QComboBox, "kernel").currentData() == 7
+    editor.set_spec([conv(4.0), flatten()])  # e.g. numbers read back from hand-edited JSON
+    assert editor.row_widget(0).findChild(QSpinBox, "filters").value() == 4 and editor.is_valid()
+    editor.set_spec([conv(4), pool(2, "min"), flatten()])
+    assert editor.error().startswith("Layer 2 (pool)") and editor.marked_layers() == [1]
+    editor.set_spec([conv("many"), flatten()])
+    assert editor.error().startswith("Layer 1 (conv): filters") and editor.marked_layers() == [0]
     with pytest.raises(SpecError):
         editor.set_spec([{"kind": "conv", "colour": "red"}])
 
