@@ -59,6 +59,10 @@ def _train(args) -> int:
         tensorboard_dir=args.tensorboard,
         limit_train=args.limit_train,
     )
+    if args.out:
+        from model.storage import check_save_path
+
+        check_save_path(args.out)  # before training, not after it
     raw = load_mnist(args.data)
     data = prepare(raw, validation_split=cfg.validation_split, limit_train=cfg.limit_train, seed=cfg.seed)
     if cfg.pen_digits_writers:
@@ -133,8 +137,8 @@ def _evaluate(args) -> int:
     from model.evaluation import evaluate
     from model.storage import load_model
 
+    raw = load_mnist(args.data)  # first: a bad data path is reported before TensorFlow loads
     model, meta = load_model(args.model)
-    raw = load_mnist(args.data)
     t0 = time.perf_counter()
     ev = evaluate(model, to_float_images(raw.x_test), raw.y_test)
     print(f"model={args.model} recipe={meta.get('recipe', '?')} images={len(raw.x_test)} time={time.perf_counter() - t0:.1f}s")

@@ -25,12 +25,8 @@ def save_model(model, path: str | os.PathLike, metadata: dict | None = None) -> 
 
     Whatever goes wrong (read-only folder, full disk, a crash halfway), an existing file at ``path`` stays intact.
     """
-    path = Path(path).expanduser()
-    if path.suffix != ".keras":
-        raise ModelFileError(f"Model file '{path}' must end in .keras.")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ModelFileError(f"Cannot save '{path}': the folder '{folder}' does not exist.")
+    path = check_save_path(path)
+    folder = path.parent
     meta = {"saved": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), **(metadata or {})}
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.keras", dir=folder)
@@ -54,6 +50,21 @@ def save_model(model, path: str | os.PathLike, metadata: dict | None = None) -> 
         if os.path.exists(tmp):
             os.unlink(tmp)
     _fsync_dir(folder)
+    return path
+
+
+def check_save_path(path: str | os.PathLike) -> Path:
+    """Raise ModelFileError unless ``path`` could be saved to (a .keras name in an existing folder).
+
+    Cheap, so callers can check a destination before a long training run rather than after it.
+    """
+    path = Path(path).expanduser()
+    if path.suffix != ".keras":
+        raise ModelFileError(f"Model file '{path}' must end in .keras.")
+    if path.is_dir():
+        raise ModelFileError(f"Cannot save '{path}': it is a folder.")
+    if not path.parent.is_dir():
+        raise ModelFileError(f"Cannot save '{path}': the folder '{path.parent}' does not exist.")
     return path
 
 
