@@ -9,16 +9,22 @@ import numpy as np
 
 from model.errors import DigitTrainerError
 
-MAX_PIXELS = 40_000_000  # a 20,000 x 20,000 image (400 MP) is refused before it is decoded
+MAX_PIXELS = 40_000_000  # about 6,300 x 6,300: anything larger is refused before it is decoded
 
 
 def load_image_file(path: str | os.PathLike) -> np.ndarray:
-    """Read an image file as white ink on black, float (h, w) in [0, 1]; photos of dark ink are inverted."""
+    """Read an image file as white ink on black, float (h, w) in [0, 1]; photos of dark ink are inverted.
+
+    Transparent pixels are background: a transparent image is laid on white when its ink is dark and on black when
+    its ink is light, so white strokes exported on a transparent canvas are not lost.
+    """
     from PIL import Image, UnidentifiedImageError
 
     from model.preprocess import photo_to_ink
 
     p = Path(path)
+    if p.is_dir():
+        raise DigitTrainerError(f"'{p}' is a folder, not an image.")
     if not p.is_file():
         raise DigitTrainerError(f"Image '{p}' does not exist.")
     if p.stat().st_size == 0:
@@ -28,15 +34,37 @@ def load_image_file(path: str | os.PathLike) -> np.ndarray:
             w, h = im.size
             if w * h > MAX_PIXELS:
                 raise DigitTrainerError(f"Image '{p}' is {w}×{h} pixels, too large for a digit (limit 40 MP).")
-            if im.mode in ("RGBA", "LA") or "transparency" in im.info:
-                rgba = im.convert("RGBA")
-                bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-                im = Image.alpha_composite(bg, rgba)
-            gray = np.asarray(im.convert("L"), dtype=np.float64) / 255.0
+            if im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info:
+                gray = _flatten_transparency(im.convert("RGBA"))
+            elif im.mode in ("F", "I", "I;16", "I;16B", "I;16L", "I;16N"):
+                gray = _scale_wide(np.asarray(im, dtype=np.float64))
+            else:
+                gray = np.asarray(im.convert("L"), dtype=np.float64) / 255.0
     except DigitTrainerError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         raise DigitTrainerError(f"'{p}' is not an image that can be read ({exc}).") from exc
-    except OSError as exc:
+    except (OSError, ValueError, SyntaxError) as exc:  # truncated or damaged files (SyntaxError: some decoders)
         raise DigitTrainerError(f"Image '{p}' cannot be read: {exc}") from exc
     return photo_to_ink(gray)
+
+
+def _flatten_transparency(rgba) -> np.ndarray:
+    """Greyscale (h, w) in [0, 1] of an RGBA image laid on the background that contrasts with its ink."""
+    a = np.asarray(rgba, dtype=np.float64) / 255.0
+    alpha = a[..., 3]
+    lum = a[..., 0] * 0.299 + a[..., 1] * 0.587 + a[..., 2] * 0.114
+    if alpha.sum() > 0 and alpha.min() < 0.5:
+        ink_light = float((lum * alpha).sum() / alpha.sum()) > 0.5
+        background = 0.0 if ink_light else 1.0
+    else:
+        background = 1.0  # (almost) opaque: as it would be shown on a white page
+    return lum * alpha + background * (1.0 - alpha)
+
+
+def _scale_wide(x: np.ndarray) -> np.ndarray:
+    """16-bit, 32-bit or float pixels -> [0, 1], by the range their values use (1, 255 or 65535)."""
+    x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
+    top = float(x.max()) if x.size else 0.0
+    scale = 1.0 if top <= 1.0 else 255.0 if top <= 255.0 else 65535.0 if top <= 65535.0 else top
+    return np.clip(x / scale, 0.0, 1.0)
