@@ -38,14 +38,21 @@ class Predictor:
 
         self.model = model
         self.layers = [layer for layer in model.layers if type(layer).__name__ in SHOWN_KINDS]
-        self._probe = keras.Model(model.inputs, [layer.output for layer in self.layers])
+        outputs = [layer.output for layer in self.layers]
+        # The probabilities are the model's output. In the app's networks that is the last Dense layer's, but a
+        # loaded Keras file may end in e.g. an Activation('softmax') layer after a Dense(10) giving logits.
+        if not outputs or outputs[-1] is not model.outputs[0]:
+            outputs.append(model.outputs[0])
+        self._probe = keras.Model(model.inputs, outputs)
 
     def predict(self, images: np.ndarray) -> Prediction:
         x = as_batch(images)
         outputs = self._probe.predict_on_batch(x)
         if not isinstance(outputs, (list, tuple)):
             outputs = [outputs]
-        acts = [Activation(layer.name, type(layer).__name__, np.asarray(out)) for layer, out in zip(self.layers, outputs)]
+        acts = [
+            Activation(layer.name, type(layer).__name__, np.asarray(out)) for layer, out in zip(self.layers, outputs)
+        ]
         probs = np.asarray(outputs[-1], dtype=np.float64)
         return Prediction(probs, acts)
 
