@@ -220,6 +220,30 @@ def test_stop_while_validating_ends_it_promptly(data_big_val):
     assert rec.phases == ["compiling", "training", "validating"]
 
 
+def test_stop_while_testing_ends_it_promptly(data_big_val):
+    cfg = recipe("seed", epochs=1, batch_size=32)
+    model = fresh_model(cfg)
+    control = TrainControl()
+    at_stop = {}
+    x_test = np.concatenate([data_big_val.x_test] * 10)  # 2,000 images: 4 test batches of 500
+    y_test = np.concatenate([data_big_val.y_test] * 10)
+    big_test = data_big_val.__class__(
+        data_big_val.x_train, data_big_val.y_train, data_big_val.x_val, data_big_val.y_val, x_test, y_test
+    )
+
+    def on_phase(name):
+        if name == "testing":
+            control.stop()
+            at_stop["between"] = rec.between_calls
+
+    rec = Recorder(on_phase=on_phase)
+    _, result = Trainer(cfg, rec.callbacks(), control).run(big_test, model)
+    assert rec.between_calls - at_stop["between"] <= 1
+    assert result.stopped and result.test_accuracy is None and result.reason == "Stopped by the user."
+    assert result.epochs_done == 1 and result.history[0].val_loss is not None  # the epoch itself was complete
+    assert rec.phases[-1] == "testing"
+
+
 def test_stop_before_the_first_batch(data):
     cfg = recipe("seed", epochs=1, batch_size=32)
     model = fresh_model(cfg)
