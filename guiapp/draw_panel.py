@@ -143,12 +143,14 @@ class DrawPanel(QWidget):
     def show_prediction(self, generation, prediction=None) -> bool:
         """Show the engine's answer (a :class:`model.inference.Prediction`) to request ``generation``.
 
-        Returns False, showing nothing, for an answer older than one already shown or than the last clear.
+        Returns False, showing nothing, for an answer older than the one shown or than the last clear. The
+        answer to the request already shown is shown again: during training the engine re-classifies the same
+        drawing as the weights change.
         A lone Prediction argument is taken as the answer to the newest request.
         """
         if prediction is None:
             generation, prediction = self._generation, generation
-        if generation <= self._shown or generation <= self._cleared_at:
+        if generation < self._shown or generation <= self._cleared_at:
             return False
         self._shown = generation
         probs = np.asarray(prediction.probabilities)

@@ -63,6 +63,10 @@ class MainWindow(QMainWindow):
     saveModelRequested = Signal(str)
     loadDatasetRequested = Signal(str)
     evaluateRequested = Signal()
+    # Emitted on the GUI thread once the window shows what the engine reported (tests and tools wait on these).
+    batchShown = Signal(object)
+    trainingFinished = Signal(object)
+    predictionShown = Signal(object)
 
     def __init__(self, data_path: str | None = None, model_path: str | None = None, parent=None):
         super().__init__(parent)
@@ -112,7 +116,11 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_docks(self):
-        self.training_dock = self._dock("Training", "trainingDock", _scrolled(self.training_panel), Qt.LeftDockWidgetArea)
+        self.training_panel.setMinimumWidth(330)
+        training_area = _scrolled(self.training_panel)
+        training_area.setMinimumWidth(350)
+        training_area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.training_dock = self._dock("Training", "trainingDock", training_area, Qt.LeftDockWidgetArea)
         self.draw_dock = self._dock("Draw", "drawDock", self.draw_panel, Qt.RightDockWidgetArea)
         self.feature_dock = self._dock(
             "Feature maps", "featureDock", _scrolled(self.feature_maps), Qt.BottomDockWidgetArea
@@ -163,7 +171,6 @@ class MainWindow(QMainWindow):
 
     def _connect(self):
         e = self.engine
-        self.engine_thread.started.connect(e.start)
         self.trainRequested.connect(e.train)
         self.classifyPosted.connect(e.serve_classify)
         self.loadModelRequested.connect(e.load_model)
@@ -291,6 +298,7 @@ class MainWindow(QMainWindow):
     def _on_engine_batch_ended(self, report):
         self.training_panel.show_batch(report)
         self.plots.add_batch(report)
+        self.batchShown.emit(report)
 
     @Slot(object)
     def _on_engine_epoch_ended(self, report):
@@ -300,6 +308,10 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_engine_training_finished(self, result):
+        self._show_training_finished(result)
+        self.trainingFinished.emit(result)
+
+    def _show_training_finished(self, result):
         self.last_result = result
         self.training_panel.set_running(False)
         if result is None:
@@ -325,6 +337,7 @@ class MainWindow(QMainWindow):
         if self.draw_panel.show_prediction(generation, prediction) is False:
             return
         self.feature_maps.set_activations(prediction.activations)
+        self.predictionShown.emit(prediction)
 
     @Slot(object)
     def _on_engine_model_changed(self, info):

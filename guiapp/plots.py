@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 KEEP_RUNS = 3
 RUN_COLOURS = ["#4fc3f7", "#ffb74d", "#81c784", "#e57373", "#ba68c8"]
-SMOOTHING = 0.9  # exponential moving average of the batch values (the running epoch mean is already smooth)
+SMOOTHING = 0.8  # exponential moving average over the reports (each already the mean of about 0.1 s of batches)
 
 
 class _RunCurves:

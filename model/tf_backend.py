@@ -45,6 +45,22 @@ def configure(force_cpu: bool = False) -> str:
     return _configured
 
 
+def warm_up_numpy_bridge():
+    """Make TensorFlow's first tensor-to-numpy conversion on a thread that Python created, then return.
+
+    That conversion runs a one-time initialiser that takes the GIL through pybind11. On a thread Python did not
+    create (a QThread running a slot), pybind11 makes a second thread state and the process crashes in take_gil
+    (the same bug as pytorch#150548). Once initialised, conversions are safe on any thread.
+    """
+    import threading
+
+    import tensorflow as tf
+
+    worker = threading.Thread(target=lambda: tf.constant([0.0]).numpy(), name="tf-numpy-warm-up")
+    worker.start()
+    worker.join()
+
+
 def device_name() -> str:
     return _configured or configure()
 

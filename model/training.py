@@ -80,8 +80,10 @@ class BatchReport:
     epochs: int
     batch: int  # 1-based within the epoch
     batches: int
-    loss: float
+    loss: float  # mean over the batches since the previous report
     accuracy: float
+    epoch_loss: float  # running mean since the epoch began, as Keras reports it
+    epoch_accuracy: float
     samples_per_s: float
     eta_s: float
     fraction: float  # of the whole run, 0-1
@@ -263,6 +265,8 @@ def _make_reporter_class():
             self._in_fit = False
 
         def on_epoch_begin(self, epoch, logs=None):
+            self._reported = (0, 0.0, 0.0)
+            self._epoch_batches = 0
             self._epoch = epoch
             self._epoch_t0 = time.perf_counter()
             self._validating = False
@@ -281,6 +285,7 @@ def _make_reporter_class():
                 self.model.stop_training = True
                 return
             self.batches_trained += 1
+            self._epoch_batches = batch + 1
             # This batch's loss was computed with the weights the last snapshot holds, so they are good. (The loss
             # in ``logs`` is the epoch's running mean: finite means every batch so far had a finite loss.)
             if self._candidate is not None:
@@ -292,9 +297,17 @@ def _make_reporter_class():
             if self.cbs.on_batch and (last or now - self._last_report >= REPORT_INTERVAL_S):
                 self._last_report = now
                 self.cbs.on_batch(self._batch_report(batch, loss, logs, now, done))
+                self._reported = (batch + 1, loss, float(logs.get("accuracy", np.nan)))
             self._between_batches()
 
         def _batch_report(self, batch, loss, logs, now, done) -> BatchReport:
+            # Keras reports the running mean since the epoch began; the curve wants the mean of the batches since
+            # the previous report, which the two running means give exactly.
+            acc = float(logs.get("accuracy", np.nan))
+            k0, loss0, acc0 = self._reported
+            k = batch + 1
+            recent_loss = (k * loss - k0 * loss0) / (k - k0)
+            recent_acc = (k * acc - k0 * acc0) / (k - k0)
             total = self.cfg.epochs * self.steps
             elapsed = now - self._run_t0
             steps_timed = done - self._done_at_t0
@@ -304,8 +317,10 @@ def _make_reporter_class():
                 epochs=self.cfg.epochs,
                 batch=batch + 1,
                 batches=self.steps,
-                loss=loss,
-                accuracy=float(logs.get("accuracy", np.nan)),
+                loss=recent_loss,
+                accuracy=recent_acc,
+                epoch_loss=loss,
+                epoch_accuracy=acc,
                 samples_per_s=rate * self.cfg.batch_size,
                 eta_s=(total - done) / rate if rate > 0 else float("nan"),
                 fraction=done / total,
@@ -315,6 +330,8 @@ def _make_reporter_class():
             logs = logs or {}
             if self.nan_reason:
                 return
+            if self.control.stop_requested and self._epoch_batches < self.steps:
+                return  # stopped part-way: an epoch's figures over part of the data would mislead
             val_loss = logs.get("val_loss")
             val_acc = logs.get("val_accuracy")
             report = EpochReport(

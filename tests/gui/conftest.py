@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+import threading
 import weakref
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -25,14 +26,17 @@ QThread.start = _tracking_start
 
 @pytest.fixture(autouse=True)
 def no_thread_left_running(qapp):
-    """Fail any test that leaves a QThread running (as napari's test suite does)."""
+    """Fail any test that leaves a QThread or the engine's thread running (as napari's test suite does)."""
+    before = set(threading.enumerate())
     yield
     running = [t() for t in _started_threads if t() is not None and t().isRunning()]
     _started_threads.clear()
     for thread in running:
         thread.quit()
         thread.wait(5000)
+    engines = [t for t in threading.enumerate() if t.name == "EngineThread" and t not in before]
     assert not running, f"test left {len(running)} QThread(s) running: {[t.objectName() for t in running]}"
+    assert not engines, "test left the engine thread running"
 
 
 @pytest.fixture

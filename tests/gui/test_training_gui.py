@@ -34,12 +34,12 @@ def test_contract_object_names(window):
 
 
 def test_engine_owns_tensorflow_thread(window):
-    assert window.engine.thread() is window.engine_thread
-    assert window.engine_thread is not QThread.currentThread()
+    assert window.engine.thread() is window.engine_thread.qthread()
+    assert window.engine.thread() is not QThread.currentThread()
 
 
 def test_short_training_updates_plots_progress_and_accuracy(window, qtbot):
-    with qtbot.waitSignal(window.engine.trainingFinished, timeout=180_000) as blocker:
+    with qtbot.waitSignal(window.trainingFinished, timeout=180_000) as blocker:
         train_small(window, qtbot, limit=1500, batch_size=32, validation_split=0.2)
     result = blocker.args[0]
     assert result is not None and result.test_accuracy is not None
@@ -55,8 +55,8 @@ def test_short_training_updates_plots_progress_and_accuracy(window, qtbot):
 
 def test_stop_mid_epoch_then_train_again(window, qtbot):
     first_batch = []
-    window.engine.batchEnded.connect(lambda r: first_batch.append(r) if not first_batch else None)
-    with qtbot.waitSignal(window.engine.trainingFinished, timeout=180_000) as blocker:
+    window.batchShown.connect(lambda r: first_batch.append(r) if not first_batch else None)
+    with qtbot.waitSignal(window.trainingFinished, timeout=180_000) as blocker:
         train_small(window, qtbot, epochs=3, limit=20000, batch_size=32)
         qtbot.waitUntil(lambda: bool(first_batch), timeout=120_000)
         window.findChild(QPushButton, "stopButton").click()
@@ -65,7 +65,7 @@ def test_stop_mid_epoch_then_train_again(window, qtbot):
     assert result.epochs_done == 0  # stopped inside the first of three epochs
     assert result.extra["batches"] < 20000 * 0.9 / 32 / 2
     assert window.findChild(QPushButton, "trainButton").isEnabled()
-    with qtbot.waitSignal(window.engine.trainingFinished, timeout=180_000) as again:
+    with qtbot.waitSignal(window.trainingFinished, timeout=180_000) as again:
         train_small(window, qtbot, limit=500)
     assert again.args[0].test_accuracy is not None
     assert window.plots.run_count() == 2
@@ -73,8 +73,8 @@ def test_stop_mid_epoch_then_train_again(window, qtbot):
 
 def test_pause_holds_then_resume_finishes(window, qtbot):
     reports = []
-    window.engine.batchEnded.connect(lambda r: reports.append(r))
-    with qtbot.waitSignal(window.engine.trainingFinished, timeout=180_000) as blocker:
+    window.batchShown.connect(lambda r: reports.append(r))
+    with qtbot.waitSignal(window.trainingFinished, timeout=180_000) as blocker:
         train_small(window, qtbot, limit=6000, batch_size=32)
         qtbot.waitUntil(lambda: bool(reports), timeout=120_000)
         window.findChild(QPushButton, "pauseButton").click()
@@ -90,7 +90,7 @@ def test_pause_holds_then_resume_finishes(window, qtbot):
 def test_double_train_click_runs_once(window, qtbot):
     started = []
     window.engine.trainingStarted.connect(lambda cfg: started.append(cfg))
-    with qtbot.waitSignal(window.engine.trainingFinished, timeout=180_000):
+    with qtbot.waitSignal(window.trainingFinished, timeout=180_000):
         train_small(window, qtbot, limit=500)
         window.findChild(QPushButton, "trainButton").click()
         window.train()
@@ -106,7 +106,7 @@ def test_close_mid_training_shuts_down_cleanly(qtbot, mnist_path, qtlog):
     w.show()
     qtbot.waitUntil(lambda: w.training_panel.train_button.isEnabled(), timeout=60_000)
     reports = []
-    w.engine.batchEnded.connect(lambda r: reports.append(r))
+    w.batchShown.connect(lambda r: reports.append(r))
     train_small(w, qtbot, epochs=5, limit=20000)
     qtbot.waitUntil(lambda: bool(reports), timeout=120_000)
     w.close()
