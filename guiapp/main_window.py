@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guiapp.architecture_editor import ArchitectureEditor
 from guiapp.dataset_view import DatasetView
 from guiapp.draw_panel import DrawPanel
 from guiapp.engine import Engine, EngineThread
 from guiapp.feature_maps import FeatureMapView, KernelView
 from guiapp.model_view import ModelSummary
+from guiapp.playground import ConvPlayground
 from guiapp.plots import TrainingPlots
 from guiapp.training_panel import TrainingPanel
 from model.data import ENV_VAR
@@ -89,6 +91,9 @@ class MainWindow(QMainWindow):
         self.kernel_view = KernelView()
         self.model_summary = ModelSummary()
         self.dataset_view = DatasetView()
+        self.architecture_editor = ArchitectureEditor()
+        self.playground = ConvPlayground()
+        self.training_panel.set_spec_provider(self.architecture_editor.spec)
         self.setCentralWidget(self.plots)
         self._build_docks()
         self._build_menus()
@@ -132,9 +137,18 @@ class MainWindow(QMainWindow):
         box.addWidget(self.kernel_view, 1)
         self.model_dock = self._dock("Model", "modelDock", model_box, Qt.BottomDockWidgetArea)
         self.dataset_dock = self._dock("Dataset", "datasetDock", _scrolled(self.dataset_view), Qt.BottomDockWidgetArea)
+        self.architecture_dock = self._dock(
+            "Architecture", "architectureDock", self.architecture_editor, Qt.LeftDockWidgetArea
+        )
+        self.learn_dock = self._dock("Learn: convolution", "learnDock", _scrolled(self.playground), Qt.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.training_dock, self.architecture_dock)
         self.tabifyDockWidget(self.feature_dock, self.model_dock)
         self.tabifyDockWidget(self.model_dock, self.dataset_dock)
+        self.tabifyDockWidget(self.dataset_dock, self.learn_dock)
+        self.training_dock.raise_()
         self.feature_dock.raise_()
+        self.resizeDocks([self.feature_dock], [320], Qt.Vertical)
+        self.resizeDocks([self.training_dock, self.draw_dock], [370, 620], Qt.Horizontal)
         self._default_state = self.saveState()
 
     def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
@@ -162,7 +176,15 @@ class MainWindow(QMainWindow):
         train_menu.addSeparator()
         self._action(train_menu, "&Evaluate on the test set", self._on_evaluate_triggered, "Ctrl+E", "evaluateAction")
         view_menu = bar.addMenu("&View")
-        for dock in (self.training_dock, self.draw_dock, self.feature_dock, self.model_dock, self.dataset_dock):
+        for dock in (
+            self.training_dock,
+            self.architecture_dock,
+            self.draw_dock,
+            self.feature_dock,
+            self.model_dock,
+            self.dataset_dock,
+            self.learn_dock,
+        ):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         self._action(view_menu, "&Reset layout", self._on_reset_layout_triggered, None, "resetLayoutAction")
@@ -195,6 +217,8 @@ class MainWindow(QMainWindow):
         p.stopRequested.connect(self._on_stop_requested)
         self.draw_panel.classifyRequested.connect(self._on_draw_classify_requested)
         self.draw_panel.cleared.connect(self._on_draw_cleared)
+        self.architecture_editor.validityChanged.connect(self._on_architecture_validity_changed)
+        p.recipe_combo.currentTextChanged.connect(self._on_panel_recipe_changed)
 
     # Requests to the engine ----------------------------------------------------------------------------------
     def train(self, config=None):
@@ -215,6 +239,16 @@ class MainWindow(QMainWindow):
         self.training_panel.add_run(self._run, cfg)
         self.plots.start_run(self._run)
         self.trainRequested.emit(cfg)
+
+    @Slot(str)
+    def _on_architecture_validity_changed(self, reason: str):
+        self.training_panel.set_blocked(reason and f"Cannot train this network: {reason}")
+
+    @Slot(str)
+    def _on_panel_recipe_changed(self, name: str):
+        from model.recipes import recipe
+
+        self.architecture_editor.set_spec(list(recipe(name).spec))
 
     @Slot(bool)
     def _on_panel_pause_toggled(self, paused: bool):
@@ -342,6 +376,11 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_engine_model_changed(self, info):
         self.model_summary.show_model(info)
+        if info.spec and info.source not in ("untrained", "trained"):
+            try:
+                self.architecture_editor.set_spec(info.spec)
+            except Exception as exc:  # a damaged spec in a model file must not break loading
+                self.status.setText(f"The model's architecture could not be shown in the editor: {exc}")
         self.kernel_view.set_kernels(info.kernels)
         acc = (info.metadata or {}).get("test_accuracy")
         if info.source != "untrained" and not self.training_panel.running:
