@@ -139,6 +139,10 @@ class DrawPanel(QWidget):
         """The number of the newest classify request."""
         return self._generation
 
+    def shown_generation(self) -> int:
+        """The number of the request whose answer is on screen (equals generation() once up to date)."""
+        return self._shown
+
     @Slot(int, object)
     def show_prediction(self, generation, prediction=None) -> bool:
         """Show the engine's answer (a :class:`model.inference.Prediction`) to request ``generation``.

@@ -73,8 +73,11 @@ def train_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, augm
     """
     import tensorflow as tf
 
-    ds = tf.data.Dataset.from_tensor_slices((x, y))
-    ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
+    # Shuffle indices, not images, then gather whole batches: per-element tf.data work on 60,000 images costs
+    # a noticeable share of an epoch, and a 60,000-image shuffle buffer copies every image each epoch.
+    xs, ys = tf.constant(x), tf.constant(y)
+    ds = tf.data.Dataset.range(len(x)).shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch_size).map(lambda idx: (tf.gather(xs, idx), tf.gather(ys, idx)))
     if augmentation is not None:
         augment = make_augmenter(augmentation, seed)
         ds = ds.map(lambda a, b: (augment(a), b), num_parallel_calls=tf.data.AUTOTUNE)
