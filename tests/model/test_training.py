@@ -121,7 +121,8 @@ def test_short_run_reports_batches_epochs_and_test_accuracy(data):
 
     assert len(rec.batches) >= 2
     for r in rec.batches:
-        assert math.isfinite(r.loss) and 0 <= r.accuracy <= 1
+        assert math.isfinite(r.loss) and math.isfinite(r.epoch_loss) and 0 <= r.epoch_accuracy <= 1
+        assert -1e-5 <= r.accuracy <= 1 + 1e-5  # recent batches' mean, derived from two running means
         assert r.batches == steps and 1 <= r.batch <= steps and r.epochs == 2 and r.epoch in (1, 2)
         assert 0 < r.fraction <= 1 and r.samples_per_s >= 0
     assert [(r.epoch, r.batch) for r in rec.batches if r.batch == steps] == [(1, steps), (2, steps)]
