@@ -52,12 +52,15 @@ def window(qtbot, mnist_path):
     w.close()
 
 
-def train_small(window, qtbot, *, epochs=1, limit=600, batch_size=32, timeout=120_000, **overrides):
-    """Start a short real run through the GUI (seed recipe on a slice of MNIST)."""
+def _train_small(window, qtbot, *, epochs=1, limit=600, batch_size=32, **overrides):
     from model.recipes import recipe
 
-    cfg = recipe(
-        "seed", epochs=epochs, batch_size=batch_size, limit_train=limit, limit_test=500, **overrides
-    )
+    cfg = recipe("seed", epochs=epochs, batch_size=batch_size, limit_train=limit, limit_test=500, **overrides)
     window.train(cfg)
     return cfg
+
+
+@pytest.fixture
+def train_small():
+    """``train_small(window, qtbot, epochs=1, limit=600, ...)`` starts a short real run (seed recipe, MNIST slice)."""
+    return _train_small

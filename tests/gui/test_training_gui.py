@@ -7,8 +7,6 @@ import pytest
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QSpinBox
 
-from tests.gui.conftest import train_small
-
 pytestmark = pytest.mark.usefixtures("mnist_path")
 
 
@@ -38,7 +36,7 @@ def test_engine_owns_tensorflow_thread(window):
     assert window.engine.thread() is not QThread.currentThread()
 
 
-def test_short_training_updates_plots_progress_and_accuracy(window, qtbot):
+def test_short_training_updates_plots_progress_and_accuracy(window, qtbot, train_small):
     with qtbot.waitSignal(window.trainingFinished, timeout=180_000) as blocker:
         train_small(window, qtbot, limit=1500, batch_size=32, validation_split=0.2)
     result = blocker.args[0]
@@ -53,7 +51,7 @@ def test_short_training_updates_plots_progress_and_accuracy(window, qtbot):
     assert window.findChild(QPushButton, "trainButton").isEnabled()
 
 
-def test_stop_mid_epoch_then_train_again(window, qtbot):
+def test_stop_mid_epoch_then_train_again(window, qtbot, train_small):
     first_batch = []
     window.batchShown.connect(lambda r: first_batch.append(r) if not first_batch else None)
     with qtbot.waitSignal(window.trainingFinished, timeout=180_000) as blocker:
@@ -71,7 +69,7 @@ def test_stop_mid_epoch_then_train_again(window, qtbot):
     assert window.plots.run_count() == 2
 
 
-def test_pause_holds_then_resume_finishes(window, qtbot):
+def test_pause_holds_then_resume_finishes(window, qtbot, train_small):
     reports = []
     window.batchShown.connect(lambda r: reports.append(r))
     with qtbot.waitSignal(window.trainingFinished, timeout=180_000) as blocker:
@@ -87,7 +85,7 @@ def test_pause_holds_then_resume_finishes(window, qtbot):
     assert blocker.args[0].test_accuracy is not None
 
 
-def test_double_train_click_runs_once(window, qtbot):
+def test_double_train_click_runs_once(window, qtbot, train_small):
     started = []
     window.engine.trainingStarted.connect(lambda cfg: started.append(cfg))
     with qtbot.waitSignal(window.trainingFinished, timeout=180_000):
@@ -98,7 +96,7 @@ def test_double_train_click_runs_once(window, qtbot):
     assert len(started) == 1
 
 
-def test_close_mid_training_shuts_down_cleanly(qtbot, mnist_path, qtlog):
+def test_close_mid_training_shuts_down_cleanly(qtbot, mnist_path, qtlog, train_small):
     from guiapp.main_window import MainWindow
 
     w = MainWindow(data_path=str(mnist_path))
