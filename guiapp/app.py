@@ -6,6 +6,38 @@ import argparse
 import os
 import signal
 import sys
+import time
+
+STARTUP_LOG_ENV = "DIGIT_TRAINER_STARTUP_LOG"  # benchmarks/bench_startup.py reads the timestamps written there
+
+
+def _log_startup(window, path: str):
+    """Append ``event time.time()`` lines to ``path``, once each: the window's first paint and the first model
+    loaded (the first moment a drawing can be classified). Returns the logger (its ``mark`` adds events); keep it.
+    """
+    from PySide6.QtCore import QEvent, QObject
+
+    class StartupLog(QObject):
+        def __init__(self):
+            super().__init__(window)
+            self.seen = set()
+
+        def mark(self, event: str, t: float | None = None):
+            if event not in self.seen:
+                self.seen.add(event)
+                with open(path, "a") as f:
+                    f.write(f"{event} {time.time() if t is None else t:.6f}\n")
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                self.mark("window_painted")
+            return False
+
+    log = StartupLog()
+    window.installEventFilter(log)
+    # Called on the engine's thread, as soon as the model is usable.
+    window.engine.modelChanged.connect(lambda _info: log.mark("model_loaded"))
+    return log
 
 
 def main(argv=None) -> int:
@@ -13,6 +45,7 @@ def main(argv=None) -> int:
     parser.add_argument("--data", help="mnist.npz or a folder of IDX files (default: $DIGIT_TRAINER_DATA)")
     parser.add_argument("--model", help="a .keras model to open instead of the bundled one")
     args, qt_args = parser.parse_known_args(argv if argv is not None else sys.argv[1:])
+    t_main = time.time()
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -24,6 +57,10 @@ def main(argv=None) -> int:
     from guiapp.main_window import MainWindow
 
     window = MainWindow(data_path=args.data, model_path=args.model)
+    startup_log = None
+    if os.environ.get(STARTUP_LOG_ENV):
+        startup_log = _log_startup(window, os.environ[STARTUP_LOG_ENV])
+        startup_log.mark("main", t_main)
     window.show()
 
     # Python runs signal handlers only between bytecodes; a timer lets it in while Qt's loop waits.
