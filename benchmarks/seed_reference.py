@@ -1,11 +1,11 @@
 """The seed's MNIST CNN script as published (Deep Learning with Python, listing 5.1-5.5).
 
-Only two things differ from the book: MNIST is read from a local ``.npz`` (these machines are offline, so
-``mnist.load_data()`` cannot download), and the epoch times and test accuracy are printed as JSON so that
-``benchmarks/run.py`` can compare them with the app's engine.  The model, optimiser, batch size and epochs are
-the book's, to the letter.
+Only three things differ from the book: MNIST is read from a local ``.npz`` (these machines are offline, so
+``mnist.load_data()`` cannot download), the epoch times and test accuracy are printed as JSON so that
+``benchmarks/run.py`` can compare them with the app's engine, and ``--limit N`` may train on the first N training
+images only (``run.py --quick``).  The model, optimiser, batch size and epochs are the book's, to the letter.
 
-Usage: ``python benchmarks/seed_reference.py [PATH.npz] [--epochs N]``
+Usage: ``python benchmarks/seed_reference.py [PATH.npz] [--epochs N] [--limit N]``
 """
 
 import json
@@ -37,6 +37,11 @@ def main(argv):
         i = argv.index("--epochs")
         epochs = int(argv[i + 1])
         del argv[i : i + 2]
+    limit = None
+    if "--limit" in argv:
+        i = argv.index("--limit")
+        limit = int(argv[i + 1])
+        del argv[i : i + 2]
     path = argv[0] if argv else os.environ.get("DIGIT_TRAINER_DATA", "../shared/data/mnist.npz")
 
     model = models.Sequential()
@@ -59,6 +64,8 @@ def main(argv):
     test_images = test_images.astype("float32") / 255
     train_labels = to_categorical(train_labels)
     test_labels = to_categorical(test_labels)
+    if limit:
+        train_images, train_labels = train_images[:limit], train_labels[:limit]
 
     model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
     timer = _EpochTimer()

@@ -1,0 +1,287 @@
+"""Runs in a child process: the real MainWindow, offscreen, driven as a user drives it; prints one JSON line.
+
+Modes
+-----
+``train``
+    Trains the seed recipe through the window (live plots and all) while a 10 ms heartbeat QTimer runs on the GUI
+    thread (from two seconds before the training starts, as an idle baseline). Reports the epoch times, the test accuracy, the heartbeat's lateness and the process' peak memory.
+``latency``
+    Replays real pen digits (UCI pendigits, held-out writers) on the canvas as mouse drags and times each digit from
+    its final mouse release to the window's ``predictionShown`` (by then the label, the bars and the feature maps
+    have been given the answer). First with the engine idle, then while the window trains the seed recipe.
+
+Waiting is done by Qt event loops that end on a signal, never by spinning ``processEvents``.
+
+Usage: ``python benchmarks/app_probe.py train --epochs 2 [--limit N] [--model M.keras]``
+       ``python benchmarks/app_probe.py latency --digits 100 [--model M.keras]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, Signal, Slot  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+HEARTBEAT_MS = 10
+IDLE_BASELINE_MS = 2000  # the heartbeat runs this long before training, as a baseline
+PAUSE_BETWEEN_DIGITS_MS = 50  # a person needs far longer; it lets the previous answer paint first
+
+
+class Recorder(QObject):
+    """Lives on the GUI thread and notes what the window and the engine report; ``changed`` follows each note."""
+
+    changed = Signal()
+
+    def __init__(self, window):
+        super().__init__()
+        self.window = window
+        self.phase = ""
+        self.epochs = []
+        self.first_batch_at = None
+        self.finished_at = None
+        self.shown_at: dict[int, float] = {}
+        window.engine.phaseChanged.connect(self._on_engine_phase_changed)
+        window.engine.epochEnded.connect(self._on_engine_epoch_ended)
+        window.batchShown.connect(self._on_window_batch_shown)
+        window.trainingFinished.connect(self._on_window_training_finished)
+        window.predictionShown.connect(self._on_window_prediction_shown)
+
+    @Slot(str)
+    def _on_engine_phase_changed(self, phase):
+        self.phase = phase
+        self.changed.emit()
+
+    @Slot(object)
+    def _on_engine_epoch_ended(self, report):
+        self.epochs.append(report)
+        self.changed.emit()
+
+    @Slot(object)
+    def _on_window_batch_shown(self, _report):
+        if self.first_batch_at is None:
+            self.first_batch_at = time.perf_counter()
+        self.changed.emit()
+
+    @Slot(object)
+    def _on_window_training_finished(self, _result):
+        self.finished_at = time.perf_counter()
+        self.changed.emit()
+
+    @Slot(object)
+    def _on_window_prediction_shown(self, _prediction):
+        self.shown_at.setdefault(self.window.draw_panel.shown_generation(), time.perf_counter())
+        self.changed.emit()
+
+
+class ReleaseClock(QObject):
+    """An event filter on the canvas: the time of each mouse release, taken before the canvas handles it."""
+
+    def __init__(self, widget):
+        super().__init__(widget)
+        self.last = None
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.MouseButtonRelease:
+            self.last = time.perf_counter()
+        return False
+
+
+class Heartbeat(QObject):
+    """A 10 ms precise QTimer on the GUI thread; each tick's time is kept."""
+
+    def __init__(self):
+        super().__init__()
+        self.ticks: list[float] = []
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(HEARTBEAT_MS)
+        self.timer.timeout.connect(self._on_timer_timeout)
+
+    @Slot()
+    def _on_timer_timeout(self):
+        self.ticks.append(time.perf_counter())
+
+    def lateness_ms(self, t0: float, t1: float) -> list[float]:
+        """Each interval between ticks within [t0, t1] minus the 10 ms asked for."""
+        t = np.asarray([x for x in self.ticks if t0 <= x <= t1])
+        return (np.diff(t) * 1000 - HEARTBEAT_MS).tolist()
+
+
+def wait_for(signal, predicate, timeout_s: float) -> bool:
+    """Run an event loop until ``predicate()`` holds, checking it each time ``signal`` fires."""
+    if predicate():
+        return True
+    loop = QEventLoop()
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+
+    def check(*_):
+        if predicate():
+            loop.quit()
+
+    signal.connect(check)
+    deadline.start(int(timeout_s * 1000))
+    loop.exec()
+    deadline.stop()
+    signal.disconnect(check)
+    return predicate()
+
+
+def pause(ms: int):
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def open_window(args):
+    from guiapp.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    window = MainWindow(data_path=args.data, model_path=args.model)
+    recorder = Recorder(window)
+    window.show()
+    ready = lambda: window.training_panel.train_button.isEnabled() and recorder.phase == "idle"  # noqa: E731
+    if not wait_for(recorder.changed, ready, 300):
+        raise SystemExit(f"the engine was not ready within 300 s (phase {recorder.phase!r}): {window.last_error}")
+    return app, window, recorder
+
+
+def peak_rss_mb() -> float:
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def finish(window, result: dict):
+    window.close()
+    result["peak_rss_mb_self"] = peak_rss_mb()
+    print(json.dumps(result), flush=True)
+    # Interpreter teardown with TensorFlow's threads alive can take seconds or hang; the figures are out.
+    os._exit(0)
+
+
+def run_train(args):
+    from model.recipes import recipe
+
+    _app, window, rec = open_window(args)
+    cfg = recipe("seed", epochs=args.epochs, validation_split=0, limit_train=args.limit)
+    beat = Heartbeat()
+    beat.timer.start()
+    t_idle = time.perf_counter()
+    pause(IDLE_BASELINE_MS)
+    t0 = time.perf_counter()
+    window.train(cfg)
+    if not wait_for(rec.changed, lambda: rec.finished_at is not None, 7200):
+        raise SystemExit("training did not finish within 2 hours")
+    beat.timer.stop()
+    result = window.last_result
+    finish(
+        window,
+        {
+            "mode": "train",
+            "epochs": args.epochs,
+            "n_train": args.limit or 60000,
+            "epoch_seconds": [r.seconds for r in rec.epochs],
+            "test_accuracy": None if result is None else result.test_accuracy,
+            "run_seconds": rec.finished_at - t0,
+            "heartbeat_late_ms_idle": beat.lateness_ms(t_idle, t0),
+            "heartbeat_late_ms_whole_run": beat.lateness_ms(t0, rec.finished_at),
+            "heartbeat_late_ms_after_first_batch": beat.lateness_ms(rec.first_batch_at or t0, rec.finished_at),
+        },
+    )
+
+
+def pen_digits(n: int) -> list:
+    from model import pendigits
+
+    path = pendigits.find_file()
+    if path is None:
+        raise SystemExit("pendigits-orig-tra.txt not found (set DIGIT_TRAINER_PENDIGITS)")
+    digits = [d for d in pendigits.parse(path) if d.writer in pendigits.HELD_OUT_WRITERS]
+    order = np.random.default_rng(0).permutation(len(digits))
+    return [digits[i] for i in order[:n]]
+
+
+def draw_and_time(window, rec, clock, digit, timeout_s: float = 60) -> float:
+    """Draw one digit; return milliseconds from its final mouse release to the window showing the answer."""
+    from guiapp.replay import drag
+    from model.pendigits import fit_to_canvas
+
+    panel = window.draw_panel
+    canvas = panel.canvas
+    canvas.clear()
+    strokes = fit_to_canvas(digit.strokes, size=canvas.width(), height_fraction=0.65)
+    for i, stroke in enumerate(strokes):
+        drag(canvas, stroke)
+        target = panel.generation()
+        # Earlier strokes' answers arrive before the next stroke, as they do for a person drawing.
+        if not wait_for(rec.changed, lambda: panel.shown_generation() >= target, timeout_s):
+            raise SystemExit(f"no answer within {timeout_s} s")
+    return (rec.shown_at[target] - clock.last) * 1000
+
+
+def run_latency(args):
+    from model.recipes import recipe
+
+    _app, window, rec = open_window(args)
+    clock = ReleaseClock(window.draw_panel.canvas)
+    digits = pen_digits(2 * args.digits + 1)
+    first = draw_and_time(window, rec, clock, digits[0])  # the first call traces the inference function
+    idle = []
+    for d in digits[1 : args.digits + 1]:
+        idle.append(draw_and_time(window, rec, clock, d))
+        pause(PAUSE_BETWEEN_DIGITS_MS)
+    window.train(recipe("seed", epochs=100, validation_split=0))
+    if not wait_for(rec.changed, lambda: rec.first_batch_at is not None, 300):
+        raise SystemExit("training did not start within 300 s")
+    training = []
+    t0 = time.perf_counter()
+    for d in digits[args.digits + 1 :]:
+        training.append(draw_and_time(window, rec, clock, d))
+        pause(PAUSE_BETWEEN_DIGITS_MS)
+    seconds = time.perf_counter() - t0
+    still_training = rec.finished_at is None and rec.phase == "training"
+    window.stop_action.trigger()
+    wait_for(rec.changed, lambda: rec.finished_at is not None, 120)
+    finish(
+        window,
+        {
+            "mode": "latency",
+            "model": args.model or "bundled",
+            "first_ms": first,
+            "idle_ms": idle,
+            "training_ms": training,
+            # The first answer after a clear differs (the feature-map view builds its layers), so keep the count.
+            "idle_strokes": [len(d.strokes) for d in digits[1 : args.digits + 1]],
+            "training_strokes": [len(d.strokes) for d in digits[args.digits + 1 :]],
+            "training_digits_seconds": seconds,
+            "still_training_at_end": still_training,
+        },
+    )
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("mode", choices=("train", "latency"))
+    p.add_argument("--data", default=os.environ.get("DIGIT_TRAINER_DATA"))
+    p.add_argument("--model", help="a .keras model to open instead of the bundled one")
+    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--limit", type=int, help="train on the first N training images")
+    p.add_argument("--digits", type=int, default=100, help="digits drawn idle, and again during training")
+    args = p.parse_args(argv)
+    {"train": run_train, "latency": run_latency}[args.mode](args)
+
+
+if __name__ == "__main__":
+    main()
