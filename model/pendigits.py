@@ -92,40 +92,52 @@ def fit_to_canvas(strokes: list[np.ndarray], size: float = 280, height_fraction:
     return [(s - centre) * scale + size / 2 + jitter for s in strokes]
 
 
-def render(strokes: list[np.ndarray], size: int = 280, width: float = 18.0) -> np.ndarray:
+def render(strokes: list[np.ndarray], size: int = 280, width: float | None = None) -> np.ndarray:
     """Anti-aliased white strokes on black, (size, size) float32 in [0, 1], with round caps and joins.
 
-    Each pixel's ink is its coverage by a pen of diameter ``width`` swept along the polyline, computed from the
-    distance to the nearest segment.
+    Each pixel's ink is its coverage by a pen of diameter ``width`` (default
+    :data:`model.preprocess.DEFAULT_PEN_WIDTH`) swept along the polyline, computed from the distance to the nearest
+    segment. Each segment only touches the pixels within its own bounding box plus the pen's radius.
     """
+    from model.preprocess import DEFAULT_PEN_WIDTH
+
+    width = DEFAULT_PEN_WIDTH if width is None else float(width)
     img = np.zeros((size, size), dtype=np.float32)
     r = width / 2
     for s in strokes:
         s = np.asarray(s, dtype=np.float64)
         if len(s) == 1:
             s = np.vstack([s, s])
-        x0, y0 = np.floor(s.min(axis=0) - r - 1).astype(int)
-        x1, y1 = np.ceil(s.max(axis=0) + r + 1).astype(int)
-        x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, size), min(y1, size)
-        if x1 <= x0 or y1 <= y0:
-            continue
-        yy, xx = np.mgrid[y0:y1, x0:x1]
-        px, py = xx + 0.5, yy + 0.5
-        d2 = np.full(px.shape, np.inf)
         for (ax, ay), (bx, by) in zip(s[:-1], s[1:]):
+            x0 = max(int(np.floor(min(ax, bx) - r - 1)), 0)
+            y0 = max(int(np.floor(min(ay, by) - r - 1)), 0)
+            x1 = min(int(np.ceil(max(ax, bx) + r + 1)), size)
+            y1 = min(int(np.ceil(max(ay, by) + r + 1)), size)
+            if x1 <= x0 or y1 <= y0:
+                continue
+            px = np.arange(x0, x1) + 0.5 - ax  # pixel centres relative to the segment's start
+            py = (np.arange(y0, y1) + 0.5 - ay)[:, None]
             dx, dy = bx - ax, by - ay
             ll = dx * dx + dy * dy
-            t = np.clip(((px - ax) * dx + (py - ay) * dy) / ll, 0, 1) if ll > 0 else 0.0
-            d2 = np.minimum(d2, (px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2)
-        cover = np.clip(r + 0.5 - np.sqrt(d2), 0, 1)
-        img[y0:y1, x0:x1] = np.maximum(img[y0:y1, x0:x1], cover)
+            if ll > 0:
+                t = np.clip((px * dx + py * dy) / ll, 0, 1)
+                d2 = (px - t * dx) ** 2 + (py - t * dy) ** 2
+            else:
+                d2 = px**2 + py**2
+            cover = np.clip(r + 0.5 - np.sqrt(d2), 0, 1).astype(np.float32)
+            np.maximum(img[y0:y1, x0:x1], cover, out=img[y0:y1, x0:x1])
     return img
 
 
-def rendered_set(digits: list[PenDigit], seed: int = 0, width: float = 18.0, variants: int = 1):
-    """Render digits MNIST-style: (n, 28, 28) uint8 images and their labels, ``variants`` random draws each."""
-    from model.preprocess import to_mnist
+def rendered_set(digits: list[PenDigit], seed: int = 0, width: float | None = None, variants: int = 1):
+    """Render digits MNIST-style: (n, 28, 28) uint8 images and their labels, ``variants`` random draws each.
 
+    ``width`` defaults to :data:`model.preprocess.DEFAULT_PEN_WIDTH`. With ``variants > 1`` each draw varies the
+    pen width, the digit's size and its position on the canvas at random, as people's drawings vary.
+    """
+    from model.preprocess import DEFAULT_PEN_WIDTH, to_mnist
+
+    width = DEFAULT_PEN_WIDTH if width is None else float(width)
     rng = np.random.default_rng(seed)
     xs, ys = [], []
     for d in digits:
