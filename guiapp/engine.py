@@ -6,7 +6,7 @@ queue while ``fit`` runs, so they bypass it thread-safely:
 
 - stop / pause / resume go straight to the :class:`~model.training.TrainControl` events;
 - classify requests are also left in a one-slot mailbox that the trainer empties between batches, so the drawing
-  is classified by the weights as they train. Only the newest request counts.
+  is classified by the weights as they train. Only the newest request counts. Saliency requests work the same way.
 """
 
 from __future__ import annotations
@@ -29,6 +29,13 @@ REFRESH_DURING_TRAINING_S = 0.3  # re-classify the last drawing this often while
 class ClassifyRequest:
     generation: int
     image: np.ndarray  # (28, 28) float32
+
+
+@dataclass
+class FineTuneRequest:
+    images: np.ndarray  # (n, 28, 28) float32, the user's samples
+    labels: np.ndarray  # (n,) digits
+    settings: object = None  # model.finetune.FineTuneSettings; None = the defaults
 
 
 @dataclass
@@ -59,6 +66,10 @@ class Engine(QObject):
     evaluated = Signal(object)  # model.evaluation.Evaluation
     saved = Signal(str)
     failed = Signal(str, str)  # what was being done, message for the user
+    saliencyComputed = Signal(int, object)  # generation, model.saliency.Saliency
+    fineTuneProgress = Signal(float)  # fraction of the fine-tuning run
+    fineTuned = Signal(object)  # model.finetune.FineTuneResult, or None when stopped or failed
+    previousModelChanged = Signal(bool)  # whether "revert to the previous model" has a model to go back to
 
     def __init__(self, data_path: str | None = None, model_path: str | None = None, load_bundled: bool = True):
         super().__init__()
@@ -74,6 +85,9 @@ class Engine(QObject):
         self._mailbox: ClassifyRequest | None = None
         self._last_request: ClassifyRequest | None = None
         self._last_refresh = 0.0
+        self._saliency_box: ClassifyRequest | None = None
+        self._source = ""
+        self._previous = None  # (model, meta, source) from before the last fine-tuning
         self._lock = threading.Lock()
         self._busy = False
         self.device = ""
@@ -84,6 +98,11 @@ class Engine(QObject):
         with self._lock:
             self._mailbox = ClassifyRequest(generation, np.asarray(image, dtype=np.float32))
         self.control.wake()
+
+    def post_saliency(self, generation: int, image: np.ndarray):
+        """Leave a saliency request in its mailbox (thread-safe); the newest replaces any older one."""
+        with self._lock:
+            self._saliency_box = ClassifyRequest(generation, np.asarray(image, dtype=np.float32))
 
     # Slots (run on the engine thread) ------------------------------------------------------------------------
     @Slot()
@@ -138,6 +157,10 @@ class Engine(QObject):
 
         predictor = Predictor(model)
         self._model, self._predictor, self._meta = model, predictor, dict(meta)
+        self._source = source
+        if self._previous is not None:
+            self._previous = None
+            self.previousModelChanged.emit(False)
         self.modelChanged.emit(self._model_info(source))
         self._classify_last()
 
@@ -205,6 +228,7 @@ class Engine(QObject):
 
     def _between_batches(self):
         self.serve_classify()
+        self.serve_saliency()
         if self._last_request is not None and time.perf_counter() - self._last_refresh > REFRESH_DURING_TRAINING_S:
             self._classify(self._last_request)
 
@@ -268,6 +292,7 @@ class Engine(QObject):
         self.trainingStarted.emit(config)
         model, result = trainer.run(data, model=model)
         self._meta = run_metadata(config, result, raw.source)
+        self._source = "trained"
         self.modelChanged.emit(self._model_info("trained"))
         self.trainingFinished.emit(result)
 
@@ -301,6 +326,89 @@ class Engine(QObject):
     def _eval_progress(self, fraction: float):
         self.evaluationProgress.emit(fraction)
         self.serve_classify()
+
+    @Slot()
+    def serve_saliency(self):
+        """Answer the newest pending saliency request: |d p / d input| for the predicted digit."""
+        from model.saliency import saliency
+
+        with self._lock:
+            request, self._saliency_box = self._saliency_box, None
+        if request is None or self._model is None:
+            return
+        try:
+            result = saliency(self._model, request.image)
+        except Exception as exc:
+            self.failed.emit("Computing the saliency map", f"The saliency map could not be computed: {exc}")
+            return
+        self.saliencyComputed.emit(request.generation, result)
+
+    @Slot(object)
+    def fine_tune(self, request):
+        """Fine-tune a copy of the current model on ``request`` (a FineTuneRequest); keep the current one to revert.
+
+        The caller resets ``control`` before sending, so Stop ends the run (the model is then left unchanged).
+        """
+        if self._busy or self._model is None:
+            self.failed.emit("Fine-tuning", "There is no model to fine-tune yet." if self._model is None else
+                             "The engine is busy; fine-tune when it is done.")
+            self.fineTuned.emit(None)
+            return
+        self._busy = True
+        try:
+            self._fine_tune(request)
+        except DigitTrainerError as exc:
+            self.failed.emit("Fine-tuning", str(exc))
+            self.fineTuned.emit(None)
+        except Exception as exc:
+            self.failed.emit("Fine-tuning", f"Fine-tuning failed: {type(exc).__name__}: {exc}")
+            traceback.print_exc()
+            self.fineTuned.emit(None)
+        finally:
+            self._busy = False
+            self.phaseChanged.emit("idle")
+
+    def _fine_tune(self, request):
+        from model.architecture import spec_from_json
+        from model.finetune import fine_tune
+        from model.training import TrainCallbacks
+
+        self.phaseChanged.emit("loading data")
+        raw = self._dataset(None)
+        try:
+            spec = spec_from_json(self._meta.get("spec")) if self._meta.get("spec") else None
+        except DigitTrainerError:
+            spec = None  # only the Trainer's checks use it; the model itself is copied as it is
+        callbacks = TrainCallbacks(
+            on_batch=self._fine_tune_batch, on_phase=self._fine_tune_phase, between_batches=self._between_batches
+        )
+        new, result = fine_tune(
+            self._model, request.images, request.labels, raw, request.settings, spec=spec,
+            callbacks=callbacks, control=self.control, progress=self._fine_tune_phase,
+        )
+        if new is None:
+            self.fineTuned.emit(None)
+            return
+        previous = (self._model, self._meta, self._source)
+        meta = {**self._meta, "test_accuracy": result.mnist_after, "fine_tuned": result.metadata()}
+        self._set_model(new, meta, "fine-tuned")
+        self._previous = previous
+        self.previousModelChanged.emit(True)
+        self.fineTuned.emit(result)
+
+    def _fine_tune_batch(self, report):
+        self.fineTuneProgress.emit(report.fraction)
+
+    def _fine_tune_phase(self, phase: str):
+        self.phaseChanged.emit("fine-tuning" if phase == "training" else phase)
+
+    @Slot()
+    def revert_model(self):
+        """Bring back the model from before the last fine-tuning (the fine-tuned one is dropped)."""
+        if self._busy or self._previous is None:
+            return
+        model, meta, source = self._previous
+        self._set_model(model, meta, source)
 
     @Slot(str)
     def save_model(self, path: str):
