@@ -23,6 +23,7 @@ from guiapp.dataset_view import DatasetView
 from guiapp.draw_panel import DrawPanel
 from guiapp.engine import Engine, EngineThread
 from guiapp.feature_maps import FeatureMapView, KernelView
+from guiapp.improve import ImproveController
 from guiapp.model_view import ModelSummary
 from guiapp.playground import ConvPlayground
 from guiapp.plots import TrainingPlots
@@ -44,6 +45,7 @@ PHASE_TEXT = {
     "paused": "Paused",
     "evaluating": "Evaluating…",
     "saving": "Saving…",
+    "fine-tuning": "Fine-tuning on your samples…",
     "idle": "Ready",
     "broken": "TensorFlow could not be loaded",
 }
@@ -69,8 +71,14 @@ class MainWindow(QMainWindow):
     batchShown = Signal(object)
     trainingFinished = Signal(object)
     predictionShown = Signal(object)
+    evaluationShown = Signal(object)
+    saliencyShown = Signal(object)
+    sampleSaved = Signal(object)
+    fineTuneFinished = Signal(object)
 
-    def __init__(self, data_path: str | None = None, model_path: str | None = None, parent=None):
+    def __init__(
+        self, data_path: str | None = None, model_path: str | None = None, parent=None, samples_path: str | None = None
+    ):
         super().__init__(parent)
         self.setWindowTitle("Digit Trainer")
         self.setObjectName("MainWindow")
@@ -94,6 +102,7 @@ class MainWindow(QMainWindow):
         self.architecture_editor = ArchitectureEditor()
         self.playground = ConvPlayground()
         self.training_panel.set_spec_provider(self.architecture_editor.spec)
+        self.improve = ImproveController(self, samples_path)
         self.setCentralWidget(self.plots)
         self._build_docks()
         self._build_menus()
@@ -126,7 +135,12 @@ class MainWindow(QMainWindow):
         training_area.setMinimumWidth(350)
         training_area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.training_dock = self._dock("Training", "trainingDock", training_area, Qt.LeftDockWidgetArea)
-        self.draw_dock = self._dock("Draw", "drawDock", self.draw_panel, Qt.RightDockWidgetArea)
+        draw_box = QWidget()
+        draw_layout = QVBoxLayout(draw_box)
+        draw_layout.setContentsMargins(0, 0, 0, 0)
+        draw_layout.addWidget(self.draw_panel, 1)
+        draw_layout.addWidget(self.improve.draw_tools)
+        self.draw_dock = self._dock("Draw", "drawDock", draw_box, Qt.RightDockWidgetArea)
         self.feature_dock = self._dock(
             "Feature maps", "featureDock", _scrolled(self.feature_maps), Qt.BottomDockWidgetArea
         )
@@ -141,10 +155,16 @@ class MainWindow(QMainWindow):
             "Architecture", "architectureDock", self.architecture_editor, Qt.LeftDockWidgetArea
         )
         self.learn_dock = self._dock("Learn: convolution", "learnDock", _scrolled(self.playground), Qt.BottomDockWidgetArea)
+        self.evaluation_dock = self._dock(
+            "Evaluation", "evaluationDock", _scrolled(self.improve.evaluation_view), Qt.BottomDockWidgetArea
+        )
+        self.teach_dock = self._dock("Teach", "teachDock", _scrolled(self.improve.teach_panel), Qt.BottomDockWidgetArea)
         self.tabifyDockWidget(self.training_dock, self.architecture_dock)
         self.tabifyDockWidget(self.feature_dock, self.model_dock)
         self.tabifyDockWidget(self.model_dock, self.dataset_dock)
         self.tabifyDockWidget(self.dataset_dock, self.learn_dock)
+        self.tabifyDockWidget(self.learn_dock, self.evaluation_dock)
+        self.tabifyDockWidget(self.evaluation_dock, self.teach_dock)
         self.training_dock.raise_()
         self.feature_dock.raise_()
         self.resizeDocks([self.feature_dock], [320], Qt.Vertical)
@@ -184,6 +204,8 @@ class MainWindow(QMainWindow):
             self.model_dock,
             self.dataset_dock,
             self.learn_dock,
+            self.evaluation_dock,
+            self.teach_dock,
         ):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
@@ -219,6 +241,12 @@ class MainWindow(QMainWindow):
         self.draw_panel.cleared.connect(self._on_draw_cleared)
         self.architecture_editor.validityChanged.connect(self._on_architecture_validity_changed)
         p.recipe_combo.currentTextChanged.connect(self._on_panel_recipe_changed)
+        self.improve.connect_engine(e)
+        self.improve.evaluationShown.connect(self.evaluationShown)
+        self.improve.saliencyShown.connect(self.saliencyShown)
+        self.improve.sampleSaved.connect(self.sampleSaved)
+        self.improve.fineTuneFinished.connect(self.fineTuneFinished)
+        self.teach_dock.visibilityChanged.connect(self.improve._on_teach_dock_visibility_changed)
 
     # Requests to the engine ----------------------------------------------------------------------------------
     def train(self, config=None):
@@ -457,4 +485,5 @@ class MainWindow(QMainWindow):
         self._closing = True
         self.save_settings()
         self.engine_thread.shutdown()
+        self.improve.close()
         super().closeEvent(event)

@@ -1,0 +1,300 @@
+"""The evaluation view: test accuracy, per-class accuracy, a confusion matrix to click, and the images behind a cell.
+
+It shows a :class:`model.evaluation.Evaluation` and asks for nothing itself: the Evaluate button emits
+``evaluateRequested`` and a click on a gallery image emits ``imageActivated`` with the test-set index; the window
+wires both to the engine and the canvas.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+GALLERY_LIMIT = 400  # images shown for one cell; the title says when there are more
+THUMB = 56  # 28 x 28 shown twice as large
+CELL_PX = 40
+INDEX_ROLE = Qt.ItemDataRole.UserRole
+
+
+def thumbnail(img: np.ndarray, size: int = THUMB) -> QPixmap:
+    """A (28, 28) image, uint8 or floats in [0, 1], as a pixmap ``size`` px square with visible pixels."""
+    a = np.asarray(img)
+    if a.dtype != np.uint8:
+        a = np.round(np.clip(np.nan_to_num(a.astype(np.float64)), 0, 1) * 255).astype(np.uint8)
+    a = np.ascontiguousarray(a.reshape(28, 28))
+    q = QImage(a.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
+    return QPixmap.fromImage(q.scaled(size, size, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                      Qt.TransformationMode.FastTransformation))
+
+
+def cell_colour(count: int, row_total: int, diagonal: bool, max_off: int) -> QColor:
+    """Diagonal: blue, darker the larger the share of the row it holds. Off-diagonal: white to red (log scale)."""
+    if diagonal:
+        share = count / row_total if row_total else 0.0
+        t = float(np.clip((share - 0.5) / 0.5, 0, 1))
+        return QColor.fromRgbF(0.85 - 0.65 * t, 0.9 - 0.5 * t, 1.0 - 0.25 * t)
+    if count == 0 or max_off == 0:
+        return QColor(250, 250, 250)
+    t = np.log1p(count) / np.log1p(max_off)
+    return QColor.fromRgbF(1.0 - 0.2 * t, 0.93 * (1 - t) + 0.1 * t, 0.9 * (1 - t) + 0.1 * t)
+
+
+class EvaluationView(QWidget):
+    """Accuracy, the 10x10 confusion matrix (``confusionMatrix``) and the gallery (``mistakesGallery``).
+
+    Signals
+    -------
+    evaluateRequested()
+        The Evaluate button was clicked.
+    imageActivated(int)
+        A gallery image was clicked; the argument is its index in the test set.
+    cellShown(int, int)
+        The gallery now shows cell (true digit, predicted digit).
+    """
+
+    evaluateRequested = Signal()
+    imageActivated = Signal(int)
+    cellShown = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("evaluationView")
+        self._evaluation = None
+        self._images: np.ndarray | None = None
+        self._labels: np.ndarray | None = None
+        self._cell: tuple[int, int] | None = None
+        self._stale = False
+
+        self.summary = QLabel("Not evaluated yet: train a model or press Evaluate.")
+        self.summary.setObjectName("evaluationSummary")
+        self.summary.setWordWrap(True)
+        self.evaluate_button = QPushButton("Evaluate")
+        self.evaluate_button.setObjectName("evaluateButton")
+        self.evaluate_button.setToolTip("Evaluate the current model on the 10,000 MNIST test images (Ctrl+E)")
+        self.auto_check = QCheckBox("After each training run")
+        self.auto_check.setObjectName("autoEvaluateCheck")
+        self.auto_check.setChecked(True)
+        self.auto_check.setToolTip("Evaluate on the whole test set as soon as a training run completes")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("evaluationProgress")
+        self.progress.setRange(0, 1000)
+        self.progress.setFormat("Evaluating… %p%")
+        self.progress.setMaximumWidth(200)
+        self.progress.hide()
+
+        self.matrix = QTableWidget(10, 10)
+        self.matrix.setObjectName("confusionMatrix")
+        self.matrix.setAccessibleName("confusionMatrix")
+        self.matrix.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.matrix.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.matrix.setHorizontalHeaderLabels([str(d) for d in range(10)])
+        self.matrix.setVerticalHeaderLabels([str(d) for d in range(10)])
+        for header in (self.matrix.horizontalHeader(), self.matrix.verticalHeader()):
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+            header.setHighlightSections(False)
+        self.matrix.horizontalHeader().setDefaultSectionSize(CELL_PX)
+        self.matrix.verticalHeader().setDefaultSectionSize(CELL_PX - 14)
+        self.matrix.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.matrix.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The chosen cell goes dark grey: the default highlight is blue, like the diagonal.
+        self.matrix.setStyleSheet("QTableWidget { selection-background-color: #3a3a3a; selection-color: white; }")
+        self.matrix.setToolTip("Rows: the true digit (with its accuracy). Columns: what the model said. "
+                               "Click a cell to see its images.")
+        self._fill_empty()
+
+        self.gallery_title = QLabel("Click a cell of the matrix to see its images.")
+        self.gallery_title.setObjectName("galleryTitle")
+        self.gallery_title.setWordWrap(True)
+        self.gallery = QListWidget()
+        self.gallery.setObjectName("mistakesGallery")
+        self.gallery.setAccessibleName("mistakesGallery")
+        self.gallery.setViewMode(QListView.ViewMode.IconMode)
+        self.gallery.setIconSize(QSize(THUMB, THUMB))
+        self.gallery.setGridSize(QSize(THUMB + 34, THUMB + 36))
+        self.gallery.setResizeMode(QListView.ResizeMode.Adjust)
+        self.gallery.setMovement(QListView.Movement.Static)
+        self.gallery.setUniformItemSizes(True)
+        self.gallery.setWordWrap(True)
+        self.gallery.setToolTip("Click an image to draw it on the canvas and see its prediction and feature maps")
+        self.note = QLabel("")
+        self.note.setObjectName("galleryNote")
+        self.note.setWordWrap(True)
+
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.progress)
+        top.addWidget(self.auto_check)
+        top.addWidget(self.evaluate_button)
+        grid = QGridLayout()
+        grid.setSpacing(2)
+        predicted = QLabel("predicted digit →")
+        predicted.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        true = QLabel("true\ndigit\n↓")
+        true.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        grid.addWidget(predicted, 0, 1)
+        grid.addWidget(true, 1, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.matrix, 1, 1)
+        grid.setRowStretch(2, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.gallery_title)
+        right.addWidget(self.gallery, 1)
+        right.addWidget(self.note)
+        body = QHBoxLayout()
+        body.addLayout(grid)
+        body.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+
+        self.evaluate_button.clicked.connect(self.evaluateRequested)
+        self.matrix.cellClicked.connect(self._on_matrix_cell_clicked)
+        self.gallery.itemClicked.connect(self._on_gallery_item_clicked)
+
+    # ----------------------------------------------------------------------------------------------------- public
+    def set_evaluation(self, evaluation, images: np.ndarray | None, labels: np.ndarray) -> None:
+        """Show ``evaluation`` of the test set whose images (n, 28, 28) and labels (n,) it was computed on."""
+        self._evaluation, self._images, self._labels = evaluation, images, np.asarray(labels)
+        self._stale = False
+        conf = np.asarray(evaluation.confusion)
+        n = int(conf.sum())
+        self.summary.setText(
+            f"<b>Test accuracy {evaluation.accuracy * 100:.2f} %</b> · loss {evaluation.loss:.4f} · "
+            f"{len(evaluation.mistakes):,} mistakes in {n:,} test images"
+        )
+        self.progress.hide()
+        self.matrix.setVerticalHeaderLabels(
+            [f"{d}  {evaluation.per_class_accuracy[d] * 100:.1f} %" for d in range(10)]
+        )
+        off = conf - np.diag(np.diag(conf))
+        max_off = int(off.max())
+        for t in range(10):
+            for p in range(10):
+                count = int(conf[t, p])
+                item = QTableWidgetItem(str(count))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                bg = cell_colour(count, int(conf[t].sum()), t == p, max_off)
+                item.setBackground(QBrush(bg))
+                item.setForeground(QBrush(QColor(255, 255, 255) if bg.lightnessF() < 0.5 else
+                                          QColor(170, 170, 170) if count == 0 else QColor(20, 20, 20)))
+                item.setToolTip(f"{count} test images of a {t} {'read correctly' if t == p else f'read as {p}'}")
+                self.matrix.setItem(t, p, item)
+        self._fit_matrix()
+        if max_off > 0:
+            t, p = np.unravel_index(int(off.argmax()), off.shape)
+            self.show_cell(int(t), int(p))
+        else:
+            self.gallery.clear()
+            self.gallery_title.setText("No mistakes at all.")
+
+    def show_cell(self, true_digit: int, predicted_digit: int) -> None:
+        """Fill the gallery with the test images of ``true_digit`` read as ``predicted_digit``.
+
+        Mistakes come most confident first; a diagonal cell shows its least confident correct answers.
+        """
+        ev = self._evaluation
+        if ev is None:
+            return
+        self._cell = (true_digit, predicted_digit)
+        self.matrix.setCurrentCell(true_digit, predicted_digit)
+        idx = ev.cell(true_digit, predicted_digit, self._labels)
+        conf = np.asarray(ev.confidence)[idx]
+        order = np.argsort(conf if true_digit == predicted_digit else -conf, kind="stable")
+        shown = idx[order][:GALLERY_LIMIT]
+        what = "read correctly, least confident first" if true_digit == predicted_digit else (
+            f"read as {predicted_digit}, most confident first")
+        more = f" (showing {len(shown)})" if len(shown) < len(idx) else ""
+        self.gallery_title.setText(f"<b>{len(idx)}</b> test images of a {true_digit} {what}{more}")
+        self.gallery.clear()
+        for i in shown:
+            i = int(i)
+            item = QListWidgetItem(f"{true_digit}→{int(ev.predicted[i])}  {ev.confidence[i] * 100:.0f} %")
+            if self._images is not None:
+                item.setIcon(QIcon(thumbnail(self._images[i])))
+            item.setData(INDEX_ROLE, i)
+            item.setToolTip(f"Test image #{i}: true {true_digit}, predicted {int(ev.predicted[i])} with "
+                            f"probability {ev.confidence[i]:.1%}. Click to draw it on the canvas.")
+            self.gallery.addItem(item)
+        self.cellShown.emit(true_digit, predicted_digit)
+
+    def gallery_indices(self) -> list[int]:
+        """The test-set indices of the images in the gallery, in order."""
+        return [int(self.gallery.item(r).data(INDEX_ROLE)) for r in range(self.gallery.count())]
+
+    def matrix_counts(self) -> np.ndarray:
+        """The confusion matrix as the table shows it, (10, 10) ints (zeros before any evaluation)."""
+        out = np.zeros((10, 10), dtype=np.int64)
+        for t in range(10):
+            for p in range(10):
+                item = self.matrix.item(t, p)
+                out[t, p] = int(item.text()) if item is not None and item.text().isdigit() else 0
+        return out
+
+    def mark_stale(self) -> None:
+        """The model changed: say that what is shown belongs to the previous one."""
+        if self._evaluation is not None and not self._stale:
+            self._stale = True
+            self.summary.setText("<i>The model has changed since this evaluation; press Evaluate.</i><br>"
+                                 + self.summary.text())
+
+    def current_cell(self) -> tuple[int, int] | None:
+        return self._cell
+
+    @Slot(float)
+    def set_progress(self, fraction: float) -> None:
+        self.progress.setVisible(fraction < 1.0)
+        self.progress.setValue(int(round(fraction * 1000)))
+
+    def auto_evaluate(self) -> bool:
+        """Whether to evaluate after every completed training run."""
+        return self.auto_check.isChecked()
+
+    def set_busy(self, busy: bool) -> None:
+        """Disable Evaluate while the engine is training or evaluating."""
+        self.evaluate_button.setEnabled(not busy)
+
+    # ----------------------------------------------------------------------------------------------- internals
+    def _fill_empty(self) -> None:
+        for t in range(10):
+            for p in range(10):
+                item = QTableWidgetItem("")
+                item.setBackground(QBrush(QColor(245, 245, 245)))
+                self.matrix.setItem(t, p, item)
+        self._fit_matrix()
+
+    def _fit_matrix(self) -> None:
+        self.matrix.resizeColumnsToContents()
+        for c in range(10):
+            self.matrix.setColumnWidth(c, max(CELL_PX, self.matrix.columnWidth(c)))
+        width = self.matrix.verticalHeader().sizeHint().width() + sum(self.matrix.columnWidth(c) for c in range(10))
+        height = self.matrix.horizontalHeader().sizeHint().height() + sum(self.matrix.rowHeight(r) for r in range(10))
+        self.matrix.setFixedSize(width + 2 * self.matrix.frameWidth(), height + 2 * self.matrix.frameWidth())
+
+    @Slot(int, int)
+    def _on_matrix_cell_clicked(self, row: int, column: int) -> None:
+        self.show_cell(row, column)
+
+    @Slot(QListWidgetItem)
+    def _on_gallery_item_clicked(self, item: QListWidgetItem) -> None:
+        i = int(item.data(INDEX_ROLE))
+        ev = self._evaluation
+        self.note.setText(f"On the canvas: test image #{i}, a {int(self._labels[i])} (the evaluation read it as "
+                          f"{int(ev.predicted[i])}). The canvas re-centres it, so the live answer may differ a little.")
+        self.imageActivated.emit(i)

@@ -1,0 +1,327 @@
+"""The controller for "evaluate and improve": evaluation view, saliency overlay, teach mode and fine-tuning.
+
+It owns the widgets for these features and the user's sample database, and wires them to the window and the
+engine the same way the window wires its own panels: requests go to the engine through queued signals, results
+come back to ``@Slot`` methods here on the GUI thread. The sample database is used on the GUI thread only; the
+engine gets plain arrays.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QWidget
+
+from guiapp.engine import FineTuneRequest
+from guiapp.evaluation_view import EvaluationView
+from guiapp.teach_panel import LabelBar, TeachPanel
+from model import saliency
+from model.finetune import MIN_SAMPLES
+from model.preprocess import to_mnist
+from model.samples import SampleStore, SampleStoreError
+
+SAMPLES_ENV = "DIGIT_TRAINER_SAMPLES"
+SAMPLES_FILE = "samples.sqlite"
+_DIGIT_KEYS = {getattr(Qt.Key, f"Key_{d}"): d for d in range(10)}
+
+
+def default_samples_path() -> Path:
+    """``$DIGIT_TRAINER_SAMPLES`` if set, else ``samples.sqlite`` in the user's data folder (AppDataLocation)."""
+    if os.environ.get(SAMPLES_ENV):
+        return Path(os.environ[SAMPLES_ENV]).expanduser()
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(folder or Path.home() / ".digit-trainer") / SAMPLES_FILE
+
+
+class ImproveController(QObject):
+    """Evaluation, saliency and teach mode for ``window`` (a MainWindow); create it before the window's docks.
+
+    Signals (GUI thread; the window forwards them as its own)
+    -------
+    evaluationShown(object)
+        The evaluation view shows a new :class:`model.evaluation.Evaluation`.
+    saliencyShown(object)
+        A :class:`model.saliency.Saliency` is drawn over the canvas.
+    sampleSaved(object)
+        A drawing was stored as a :class:`model.samples.Sample`.
+    fineTuneFinished(object)
+        A :class:`model.finetune.FineTuneResult`, or None when fine-tuning was refused, stopped or failed.
+    """
+
+    saliencyPosted = Signal()
+    fineTuneRequested = Signal(object)
+    revertRequested = Signal()
+    evaluationShown = Signal(object)
+    saliencyShown = Signal(object)
+    sampleSaved = Signal(object)
+    fineTuneFinished = Signal(object)
+
+    def __init__(self, window, samples_path: str | os.PathLike | None = None):
+        super().__init__(window)
+        self.window = window
+        self.samples_path = Path(samples_path) if samples_path else default_samples_path()
+        self.store: SampleStore | None = None
+        self._raw = None
+        self.evaluation_view = EvaluationView()
+        self.teach_panel = TeachPanel()
+        self.label_bar = LabelBar()
+        self.saliency_toggle = QCheckBox("Saliency")
+        self.saliency_toggle.setObjectName("saliencyToggle")
+        self.saliency_toggle.setAccessibleName("saliencyToggle")
+        self.saliency_toggle.setToolTip(
+            "Colour the pixels whose change would move the predicted digit's probability most "
+            "(|∂p/∂input|, averaged over a few noisy copies of the drawing)"
+        )
+        self.draw_tools = QWidget()
+        self.draw_tools.setObjectName("drawTools")
+        row = QHBoxLayout(self.draw_tools)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.saliency_toggle)
+        row.addSpacing(8)
+        row.addWidget(self.label_bar, 1)
+
+    def connect_engine(self, engine) -> None:
+        """Wire the widgets, the window and ``engine``; call from the window's own wiring."""
+        w, canvas = self.window, self.window.draw_panel.canvas
+        self.saliencyPosted.connect(engine.serve_saliency)
+        self.fineTuneRequested.connect(engine.fine_tune)
+        self.revertRequested.connect(engine.revert_model)
+        engine.datasetLoaded.connect(self._on_engine_dataset_loaded)
+        engine.evaluationProgress.connect(self.evaluation_view.set_progress)
+        engine.evaluated.connect(self._on_engine_evaluated)
+        engine.saliencyComputed.connect(self._on_engine_saliency_computed)
+        engine.fineTuneProgress.connect(self.teach_panel.set_progress)
+        engine.fineTuned.connect(self._on_engine_fine_tuned)
+        engine.previousModelChanged.connect(self.teach_panel.set_revert_available)
+        engine.modelChanged.connect(self._on_engine_model_changed)
+        engine.phaseChanged.connect(self._on_engine_phase_changed)
+        w.trainingFinished.connect(self._on_window_training_finished)
+        w.predictionShown.connect(self._on_window_prediction_shown)
+        self.evaluation_view.evaluateRequested.connect(w._on_evaluate_triggered)
+        self.evaluation_view.imageActivated.connect(self._on_evaluation_image_activated)
+        self.saliency_toggle.toggled.connect(self._on_saliency_toggle_toggled)
+        self.label_bar.labelRequested.connect(self._on_label_requested)
+        p = self.teach_panel
+        p.deleteRequested.connect(self._on_teach_delete_requested)
+        p.relabelRequested.connect(self._on_teach_relabel_requested)
+        p.exportRequested.connect(self._on_teach_export_requested)
+        p.importRequested.connect(self._on_teach_import_requested)
+        p.fineTuneRequested.connect(self._on_teach_fine_tune_requested)
+        p.revertRequested.connect(self.revertRequested)
+        canvas.installEventFilter(self)
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    # Keys 0-9 on the canvas ------------------------------------------------------------------------------------
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.KeyPress and obj is self.window.draw_panel.canvas:
+            digit = _DIGIT_KEYS.get(event.key())
+            plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier == Qt.KeyboardModifier.NoModifier
+            if digit is not None and plain:
+                self._on_label_requested(digit)
+                return True
+        return False
+
+    # Samples ---------------------------------------------------------------------------------------------------
+    def open_store(self) -> SampleStore | None:
+        """The sample database, opened (and listed in the teach panel) on first use; None if it cannot be."""
+        if self.store is None:
+            try:
+                self.store = SampleStore(self.samples_path)
+                self.teach_panel.set_samples(self.store.list())
+            except SampleStoreError as exc:
+                self.window._show_error("Opening your samples", str(exc))
+                return None
+        return self.store
+
+    @Slot(bool)
+    def _on_teach_dock_visibility_changed(self, visible: bool) -> None:
+        if visible:
+            self.open_store()
+
+    @Slot(int)
+    def _on_label_requested(self, digit: int) -> None:
+        canvas = self.window.draw_panel.canvas
+        x = to_mnist(canvas.image())
+        if x is None:
+            self.window.status.setText("Draw a digit first, then press its key (0-9) to store it as a sample.")
+            return
+        store = self.open_store()
+        if store is None:
+            return
+        try:
+            sample = store.get(store.add(x, digit, canvas.strokes()))
+        except SampleStoreError as exc:
+            self.window._show_error("Storing the sample", str(exc))
+            return
+        self.teach_panel.add_sample(sample)
+        self.window.status.setText(f"Stored as a {digit} (sample {sample.id}, {len(store)} in all). Draw the next one.")
+        canvas.clear()
+        self.sampleSaved.emit(sample)
+
+    @Slot(list)
+    def _on_teach_delete_requested(self, ids: list) -> None:
+        self._edit_samples(lambda store, i: store.delete(i), ids, "Deleted")
+
+    @Slot(list, int)
+    def _on_teach_relabel_requested(self, ids: list, label: int) -> None:
+        self._edit_samples(lambda store, i: store.relabel(i, label), ids, f"Relabelled as {label}:")
+
+    def _edit_samples(self, change, ids, verb: str) -> None:
+        store = self.open_store()
+        if store is None:
+            return
+        try:
+            done = sum(bool(change(store, i)) for i in ids)
+        except SampleStoreError as exc:
+            self.window._show_error("Changing samples", str(exc))
+            done = 0
+        self.teach_panel.set_samples(store.list())
+        self.window.status.setText(f"{verb} {done} sample(s).")
+
+    @Slot()
+    def _on_teach_export_requested(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self.window, "Export samples", "my_digits.npz", "NumPy archive (*.npz)")
+        if path:
+            self.export_samples(path if path.endswith(".npz") else path + ".npz")
+
+    @Slot()
+    def _on_teach_import_requested(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Import samples", "", "NumPy archive (*.npz)")
+        if path:
+            self.import_samples(path)
+
+    def export_samples(self, path: str) -> int | None:
+        store = self.open_store()
+        if store is None:
+            return None
+        try:
+            n = store.export_npz(path)
+        except SampleStoreError as exc:
+            self.window._show_error("Exporting samples", str(exc))
+            return None
+        self.window.status.setText(f"Exported {n} samples to {path}")
+        return n
+
+    def import_samples(self, path: str) -> int | None:
+        store = self.open_store()
+        if store is None:
+            return None
+        try:
+            n = store.import_npz(path)
+        except SampleStoreError as exc:
+            self.window._show_error("Importing samples", str(exc))
+            return None
+        self.teach_panel.set_samples(store.list())
+        self.window.status.setText(f"Imported {n} samples from {path}")
+        return n
+
+    # Fine-tuning -----------------------------------------------------------------------------------------------
+    @Slot()
+    def _on_teach_fine_tune_requested(self) -> None:
+        store = self.open_store()
+        if store is None:
+            return
+        if self.window.training_panel.running or self.window._phase != "idle":
+            self.teach_panel.show_status("The engine is busy: fine-tune when it is done.")
+            return
+        x, y, _ids = store.arrays()
+        if len(x) < MIN_SAMPLES:
+            self.teach_panel.show_status(
+                f"Fine-tuning needs at least {MIN_SAMPLES} samples; you have {len(x)}. Draw digits and press their "
+                "keys (0-9) on the canvas to add some."
+            )
+            self.fineTuneFinished.emit(None)
+            return
+        self.window.engine.control.reset()
+        self.teach_panel.set_fine_tune_running(True)
+        self.teach_panel.show_status(f"Fine-tuning on {len(x)} samples mixed with MNIST… (Esc stops)")
+        self.fineTuneRequested.emit(FineTuneRequest(x, y))
+
+    @Slot(object)
+    def _on_engine_fine_tuned(self, result) -> None:
+        self.teach_panel.set_fine_tune_running(False)
+        if result is None:
+            self.teach_panel.show_status("Fine-tuning did not finish; the model is unchanged.")
+        else:
+            self.teach_panel.show_result(result)
+            self.teach_panel.show_status(
+                f"Done in {result.seconds:.0f} s: the fine-tuned model is now in use (trained on {result.n_train}, "
+                f"{result.n_holdout} held out). Save it to keep it, or revert."
+            )
+        self.fineTuneFinished.emit(result)
+
+    # Evaluation ------------------------------------------------------------------------------------------------
+    @Slot(object)
+    def _on_engine_dataset_loaded(self, raw) -> None:
+        self._raw = raw
+
+    @Slot(object)
+    def _on_window_training_finished(self, result) -> None:
+        if result is not None and result.test_accuracy is not None and self.evaluation_view.auto_evaluate():
+            self.window._on_evaluate_triggered()
+
+    @Slot(object)
+    def _on_engine_evaluated(self, evaluation) -> None:
+        raw = self._raw
+        if raw is None or len(raw.y_test) != len(evaluation.predicted):
+            return  # cannot happen: the engine reports the dataset before evaluating on it
+        self.evaluation_view.set_evaluation(evaluation, raw.x_test, raw.y_test)
+        self.window.evaluation_dock.raise_()
+        self.evaluationShown.emit(evaluation)
+
+    @Slot(int)
+    def _on_evaluation_image_activated(self, index: int) -> None:
+        raw = self._raw
+        if raw is None:
+            return
+        self.window.draw_panel.canvas.load_array(raw.x_test[index] / 255.0)
+
+    @Slot(object)
+    def _on_engine_model_changed(self, info) -> None:
+        if info.source != "untrained":
+            self.evaluation_view.mark_stale()
+
+    @Slot(str)
+    def _on_engine_phase_changed(self, phase: str) -> None:
+        self.evaluation_view.set_busy(phase != "idle")
+
+    # Saliency --------------------------------------------------------------------------------------------------
+    def _current_generation(self) -> int | None:
+        """The newest drawing's request number if its answer is on screen and it is not being drawn."""
+        panel = self.window.draw_panel
+        if panel.canvas.is_drawing() or panel.canvas.is_empty() or panel.shown_generation() != panel.generation():
+            return None
+        return panel.generation()
+
+    @Slot(object)
+    def _on_window_prediction_shown(self, _prediction) -> None:
+        if self.saliency_toggle.isChecked():
+            self._request_saliency()
+
+    def _request_saliency(self) -> None:
+        generation = self._current_generation()
+        x = to_mnist(self.window.draw_panel.canvas.image()) if generation is not None else None
+        if x is not None:
+            self.window.engine.post_saliency(generation, x)
+            self.saliencyPosted.emit()
+
+    @Slot(bool)
+    def _on_saliency_toggle_toggled(self, on: bool) -> None:
+        if on:
+            self._request_saliency()
+        else:
+            self.window.draw_panel.canvas.set_overlay(None)
+
+    @Slot(int, object)
+    def _on_engine_saliency_computed(self, generation: int, result) -> None:
+        if not self.saliency_toggle.isChecked() or generation != self._current_generation():
+            return
+        canvas = self.window.draw_panel.canvas
+        canvas.set_overlay(saliency.heat_rgba(saliency.to_canvas(result.values, canvas.image())))
+        self.saliencyShown.emit(result)
