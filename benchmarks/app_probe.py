@@ -4,7 +4,8 @@ Modes
 -----
 ``train``
     Trains the seed recipe through the window (live plots and all) while a 10 ms heartbeat QTimer runs on the GUI
-    thread (from two seconds before the training starts, as an idle baseline). Reports the epoch times, the test accuracy, the heartbeat's lateness and the process' peak memory.
+    thread (from two seconds before the training starts, as an idle baseline). Reports the epoch times, the test
+    accuracy, the heartbeat's lateness (overall, per engine phase, the worst stalls) and the peak memory.
 ``latency``
     Replays real pen digits (UCI pendigits, held-out writers) on the canvas as mouse drags and times each digit from
     its final mouse release to the window's ``predictionShown`` (by then the label, the bars and the feature maps
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 HEARTBEAT_MS = 10
 IDLE_BASELINE_MS = 2000  # the heartbeat runs this long before training, as a baseline
 PAUSE_BETWEEN_DIGITS_MS = 50  # a person needs far longer; it lets the previous answer paint first
+PAUSE_BETWEEN_STROKES_MS = 50  # likewise: the answer to a digit's first stroke is painted before the next begins
 
 
 class Recorder(QObject):
@@ -44,11 +46,13 @@ class Recorder(QObject):
         super().__init__()
         self.window = window
         self.phase = ""
+        self.phase_log: list[tuple[float, str]] = []  # (time it began on the engine's thread, phase)
         self.epochs = []
         self.first_batch_at = None
         self.finished_at = None
         self.shown_at: dict[int, float] = {}
         window.engine.phaseChanged.connect(self._on_engine_phase_changed)
+        window.engine.phaseChanged.connect(self._note_phase, Qt.ConnectionType.DirectConnection)
         window.engine.epochEnded.connect(self._on_engine_epoch_ended)
         window.batchShown.connect(self._on_window_batch_shown)
         window.trainingFinished.connect(self._on_window_training_finished)
@@ -58,6 +62,11 @@ class Recorder(QObject):
     def _on_engine_phase_changed(self, phase):
         self.phase = phase
         self.changed.emit()
+
+    @Slot(str)
+    def _note_phase(self, phase):
+        # Runs on the engine's thread, so the time is when the phase began, however busy the GUI thread is.
+        self.phase_log.append((time.perf_counter(), phase))
 
     @Slot(object)
     def _on_engine_epoch_ended(self, report):
@@ -114,6 +123,29 @@ class Heartbeat(QObject):
         """Each interval between ticks within [t0, t1] minus the 10 ms asked for."""
         t = np.asarray([x for x in self.ticks if t0 <= x <= t1])
         return (np.diff(t) * 1000 - HEARTBEAT_MS).tolist()
+
+    def lateness_by_phase_ms(self, phase_log: list[tuple[float, str]], t0: float, t1: float) -> dict[str, list]:
+        """The lateness of each interval in [t0, t1], filed under the engine's phase when the interval began."""
+        t = np.asarray([x for x in self.ticks if t0 <= x <= t1])
+        starts = np.asarray([p[0] for p in phase_log])
+        out: dict[str, list] = {}
+        for a, late in zip(t[:-1], np.diff(t) * 1000 - HEARTBEAT_MS):
+            i = int(np.searchsorted(starts, a, side="right")) - 1
+            out.setdefault(phase_log[i][1] if i >= 0 else "before", []).append(float(late))
+        return out
+
+    def worst(self, phase_log: list[tuple[float, str]], t0: float, t1: float, n: int = 5) -> list[dict]:
+        """The ``n`` latest ticks in [t0, t1]: when the stall began (s after t0), how late, and the engine's phase."""
+        t = np.asarray([x for x in self.ticks if t0 <= x <= t1])
+        late = np.diff(t) * 1000 - HEARTBEAT_MS
+        starts = np.asarray([p[0] for p in phase_log])
+        out = []
+        for k in np.argsort(late)[::-1][:n]:
+            i = int(np.searchsorted(starts, t[k], side="right")) - 1
+            out.append(
+                {"at_s": float(t[k] - t0), "late_ms": float(late[k]), "phase": phase_log[i][1] if i >= 0 else ""}
+            )
+        return out
 
 
 def wait_for(signal, predicate, timeout_s: float) -> bool:
@@ -198,6 +230,8 @@ def run_train(args):
             "heartbeat_late_ms_idle": beat.lateness_ms(t_idle, t0),
             "heartbeat_late_ms_whole_run": beat.lateness_ms(t0, rec.finished_at),
             "heartbeat_late_ms_after_first_batch": beat.lateness_ms(rec.first_batch_at or t0, rec.finished_at),
+            "heartbeat_late_ms_by_phase": beat.lateness_by_phase_ms(rec.phase_log, t0, rec.finished_at),
+            "heartbeat_worst": beat.worst(rec.phase_log, t0, rec.finished_at),
         },
     )
 
@@ -225,9 +259,11 @@ def draw_and_time(window, rec, clock, digit, timeout_s: float = 60) -> float:
     for i, stroke in enumerate(strokes):
         drag(canvas, stroke)
         target = panel.generation()
-        # Earlier strokes' answers arrive before the next stroke, as they do for a person drawing.
+        # Earlier strokes' answers arrive (and paint) before the next stroke, as they do for a person drawing.
         if not wait_for(rec.changed, lambda: panel.shown_generation() >= target, timeout_s):
             raise SystemExit(f"no answer within {timeout_s} s")
+        if i < len(strokes) - 1:
+            pause(PAUSE_BETWEEN_STROKES_MS)
     return (rec.shown_at[target] - clock.last) * 1000
 
 

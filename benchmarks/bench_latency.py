@@ -69,7 +69,12 @@ def figures(results: list[dict]) -> dict[str, list[Figure]]:
         Figure("first drawing after the model loads", "ms", summary(r["first_ms"] for r in results)),
     ]
     memory = [
-        Figure("app: peak RSS, drawing while training all of MNIST", "MB", summary(r["max_rss_mb"] for r in results),
-               target="<= 1200", key="max")  # fmt: skip
+        Figure(
+            "app: peak RSS, drawing while training all of MNIST",
+            "MB",
+            summary(r["max_rss_mb"] for r in results),
+            target="<= 1200",
+            key="max",
+        )  # fmt: skip
     ]
     return {"latency": latency, "memory": memory}

@@ -35,6 +35,8 @@ class Run:
     heartbeat_late_ms_idle: list[float] = field(default_factory=list)
     heartbeat_late_ms: list[float] = field(default_factory=list)
     heartbeat_late_ms_steady: list[float] = field(default_factory=list)
+    heartbeat_late_ms_by_phase: dict = field(default_factory=dict)
+    heartbeat_worst: list = field(default_factory=list)  # the longest stalls: when, how long, the engine's phase
 
     def steady_epoch_s(self) -> list[float]:
         """Epochs after the first (which also traces and compiles)."""
@@ -81,6 +83,8 @@ def run_one(kind: str, cycle: int, epochs: int, limit: int | None, model: str | 
         run.heartbeat_late_ms_idle = out["heartbeat_late_ms_idle"]
         run.heartbeat_late_ms = out["heartbeat_late_ms_whole_run"]
         run.heartbeat_late_ms_steady = out["heartbeat_late_ms_after_first_batch"]
+        run.heartbeat_late_ms_by_phase = out["heartbeat_late_ms_by_phase"]
+        run.heartbeat_worst = out["heartbeat_worst"]
     return run
 
 
@@ -120,22 +124,42 @@ def figures(runs: list[Run]) -> dict[str, list[Figure]]:
             continue
         steady = [s for r in mine for s in r.steady_epoch_s()]
         training.append(Figure(f"{LABEL[kind]}: epoch 2+ time", "s", summary(steady)))
-        training.append(Figure(f"{LABEL[kind]}: epoch 1 time (with compile)", "s", summary(r.epoch_seconds[0] for r in mine)))
         training.append(
-            Figure(f"{LABEL[kind]}: throughput epoch 2+", "samples/s", summary(r.n_train / s for r in mine for s in r.steady_epoch_s()))
+            Figure(f"{LABEL[kind]}: epoch 1 time (with compile)", "s", summary(r.epoch_seconds[0] for r in mine))
+        )
+        training.append(
+            Figure(
+                f"{LABEL[kind]}: throughput epoch 2+",
+                "samples/s",
+                summary(r.n_train / s for r in mine for s in r.steady_epoch_s()),
+            )
         )
         training.append(Figure(f"{LABEL[kind]}: test accuracy", "", summary(r.test_accuracy for r in mine)))
         memory.append(
-            Figure(f"{LABEL[kind]}: peak RSS while training", "MB", summary(r.max_rss_mb for r in mine),
-                   target="<= 1200" if kind == "app" else "", key="max")  # fmt: skip
+            Figure(
+                f"{LABEL[kind]}: peak RSS while training",
+                "MB",
+                summary(r.max_rss_mb for r in mine),
+                target="<= 1200" if kind == "app" else "",
+                key="max",
+            )  # fmt: skip
         )
     training.append(
-        Figure("epoch time ratio engine (CLI) / seed script", "x", summary(_per_cycle_ratio(runs, "cli", "seed")),
-               note="per cycle, epochs 2+")  # fmt: skip
+        Figure(
+            "epoch time ratio engine (CLI) / seed script",
+            "x",
+            summary(_per_cycle_ratio(runs, "cli", "seed")),
+            note="per cycle, epochs 2+",
+        )  # fmt: skip
     )
     training.append(
-        Figure("epoch time ratio app window / engine (CLI)", "x", summary(_per_cycle_ratio(runs, "app", "cli")),
-               target="<= 1.05", note="per cycle, epochs 2+; the GUI's cost")  # fmt: skip
+        Figure(
+            "epoch time ratio app window / engine (CLI)",
+            "x",
+            summary(_per_cycle_ratio(runs, "app", "cli")),
+            target="<= 1.05",
+            note="per cycle, epochs 2+; the GUI's cost",
+        )  # fmt: skip
     )
     app = [r for r in runs if r.kind == "app"]
     if app:
@@ -149,5 +173,13 @@ def figures(runs: list[Run]) -> dict[str, list[Figure]]:
             Figure("heartbeat lateness after the first batch", "ms", summary(steady), target="<= 50", key="max"),
             Figure("heartbeat lateness after the first batch", "ms", summary(steady), target="<= 20", key="p99"),
         ]
+        phases = {}
+        for r in app:
+            for phase, lateness in r.heartbeat_late_ms_by_phase.items():
+                phases.setdefault(phase, []).extend(lateness)
+        for phase in ("loading data", "compiling", "training", "testing"):
+            if phase in phases:
+                responsiveness.append(
+                    Figure(f"  heartbeat lateness while {phase}", "ms", summary(phases[phase]), key="max")
+                )
     return {"training": training, "responsiveness": responsiveness, "memory": memory}
-

@@ -173,8 +173,18 @@ def format_table(figures: list[Figure]) -> str:
         met = {True: "yes", False: "NO", None: ""}[f.met()]
         measured = _num(f.value()) if f.target else ""
         rows.append(
-            [f.name, _num(s.get("median")), spread, iqr, _num(s.get("p95")), str(s.get("n", 0)), f.unit, target,
-             measured, met]  # fmt: skip
+            [
+                f.name,
+                _num(s.get("median")),
+                spread,
+                iqr,
+                _num(s.get("p95")),
+                str(s.get("n", 0)),
+                f.unit,
+                target,
+                measured,
+                met,
+            ]  # fmt: skip
         )
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
@@ -205,6 +215,16 @@ def _jsonable(x):
 
 
 # The machine ---------------------------------------------------------------------------------------------------
+def git_state() -> dict:
+    """The commit measured, and the files that differed from it (the work tree is what actually ran)."""
+
+    def git(*args):
+        out = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True)
+        return out.stdout.strip() if out.returncode == 0 else ""
+
+    return {"commit": git("rev-parse", "HEAD"), "uncommitted": git("status", "--porcelain").splitlines()}
+
+
 def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -219,7 +239,9 @@ def machine() -> dict:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-        mem_kb = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1])
+        mem_kb = int(
+            next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1]
+        )
     except (OSError, StopIteration):
         mem_kb = 0
     versions = {}

@@ -23,7 +23,7 @@ from pathlib import Path
 import bench_latency
 import bench_startup
 import bench_training
-from bench_util import BENCH_DIR, Figure, format_table, load_average, machine, write_json_atomic
+from bench_util import BENCH_DIR, Figure, format_table, git_state, load_average, machine, write_json_atomic
 
 FULL = {
     "training": {"epochs": 5, "cycles": 2, "limit": None},
@@ -49,6 +49,7 @@ def _runs_for_json(runs) -> list[dict]:
         d = asdict(r)
         for key in ("heartbeat_late_ms_idle", "heartbeat_late_ms", "heartbeat_late_ms_steady"):
             d[key] = f"{len(d[key])} intervals (summarised in figures)"
+        d["heartbeat_late_ms_by_phase"] = {k: len(v) for k, v in d["heartbeat_late_ms_by_phase"].items()}
         out.append(d)
     return out
 
@@ -67,6 +68,7 @@ def main(argv=None) -> int:
         "mode": "quick" if args.quick else "full",
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine(),
+        "git": git_state(),
         "config": {s: config[s] for s in sections},
         "load_average_1_5_15": {"before": load_average()},
         "seconds": {},
