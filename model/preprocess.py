@@ -57,6 +57,24 @@ def resample_matrix(n_in: int, scale: float, offset: float, n_out: int) -> np.nd
     return overlap
 
 
+def area_resample(a: np.ndarray, scale: float, offset: float, n_out: int, axis: int = 0) -> np.ndarray:
+    """``resample_matrix(a.shape[axis], scale, offset, n_out)`` applied along ``axis``, without a matrix product.
+
+    The area-weighted sum over output pixel [j, j+1) is F(j+1) - F(j), where F, the ink integrated from the left
+    edge, is piecewise linear between the input pixels' edges: a cumulative sum and a linear interpolation give it
+    exactly, in O(input size). The equivalent ``matrix @ image`` goes through a multi-threaded BLAS that, on a
+    busy 2-core machine, took 10 ms per digit instead of 0.2 ms.
+    """
+    a = np.moveaxis(np.asarray(a, dtype=np.float64), axis, 0)
+    n = a.shape[0]
+    cum = np.concatenate([np.zeros((1,) + a.shape[1:]), np.cumsum(a, axis=0)])
+    u = (np.arange(n_out + 1) - offset) / scale  # output pixel edges in input pixel units
+    k = np.clip(np.floor(u).astype(np.int64), 0, n - 1)
+    frac = np.clip(u - k, 0.0, 1.0).reshape((-1,) + (1,) * (a.ndim - 1))
+    integral = scale * (cum[k] + frac * a[k])
+    return np.moveaxis(np.diff(integral, axis=0), 0, axis)
+
+
 def ink_bbox(img: np.ndarray, threshold: float = INK_THRESHOLD):
     """(top, bottom, left, right) of pixels above ``threshold`` (bottom/right exclusive), or None if none."""
     mask = img > threshold
@@ -90,9 +108,7 @@ def to_mnist(img: np.ndarray, threshold: float = INK_THRESHOLD) -> np.ndarray | 
     cy = (crop.sum(axis=1) @ ys) / mass * scale  # centre of mass in scaled pixels, from the crop's corner
     cx = (crop.sum(axis=0) @ xs) / mass * scale
     oy, ox = CENTRE - cy, CENTRE - cx
-    ry = resample_matrix(h, scale, oy, FIELD)
-    rx = resample_matrix(w, scale, ox, FIELD)
-    out = ry @ crop @ rx.T
+    out = area_resample(area_resample(crop, scale, oy, FIELD, axis=0), scale, ox, FIELD, axis=1)
     return np.clip(out, 0.0, 1.0).astype(np.float32)
 
 
@@ -100,9 +116,8 @@ def naive_resize(img: np.ndarray) -> np.ndarray:
     """The whole canvas box-filtered straight to 28x28, with no cropping or centring (for comparison)."""
     img = np.asarray(img, dtype=np.float64)
     h, w = img.shape
-    return np.clip(resample_matrix(h, 28 / h, 0, 28) @ img @ resample_matrix(w, 28 / w, 0, 28).T, 0, 1).astype(
-        np.float32
-    )
+    out = area_resample(area_resample(img, 28 / h, 0, 28, axis=0), 28 / w, 0, 28, axis=1)
+    return np.clip(out, 0, 1).astype(np.float32)
 
 
 def photo_to_ink(gray: np.ndarray) -> np.ndarray:

@@ -149,3 +149,18 @@ def test_naive_resize_keeps_mean_intensity():
 
 def test_default_pen_width_is_set():
     assert 15 <= DEFAULT_PEN_WIDTH <= 40
+
+
+@pytest.mark.parametrize("scale,offset", [(0.1, 4.25), (0.6, 1.3), (1.0, 0.0), (2.5, -0.7), (7.0, 3.1)])
+def test_area_resample_equals_the_resampling_matrix(scale, offset):
+    a = np.random.default_rng(2).uniform(0, 1, (9, 4))
+    expected = preprocess.resample_matrix(9, scale, offset, 28) @ a
+    np.testing.assert_allclose(preprocess.area_resample(a, scale, offset, 28, axis=0), expected, atol=1e-12)
+    np.testing.assert_allclose(preprocess.area_resample(a.T, scale, offset, 28, axis=1), expected.T, atol=1e-12)
+
+
+def test_area_resample_by_hand():
+    # Input pixels of ink 1, 2, 3 scaled by 0.5 from offset 0.25: they span [0.25, 0.75), [0.75, 1.25), [1.25, 1.75).
+    # Output pixel 0 gets 1 * 0.5 + 2 * 0.25 = 1.0; pixel 1 gets 2 * 0.25 + 3 * 0.5 = 2.0; pixel 2 gets nothing.
+    out = preprocess.area_resample(np.array([1.0, 2.0, 3.0]), 0.5, 0.25, 3)
+    np.testing.assert_allclose(out, [1.0, 2.0, 0.0], atol=1e-12)
