@@ -13,7 +13,6 @@ from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 GALLERY_LIMIT = 400  # images shown for one cell; the title says when there are more
 THUMB = 56  # 28 x 28 shown twice as large
 CELL_PX = 40
+ROW_PX = 21
 INDEX_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -111,7 +111,7 @@ class EvaluationView(QWidget):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
             header.setHighlightSections(False)
         self.matrix.horizontalHeader().setDefaultSectionSize(CELL_PX)
-        self.matrix.verticalHeader().setDefaultSectionSize(CELL_PX - 14)
+        self.matrix.verticalHeader().setDefaultSectionSize(ROW_PX)
         self.matrix.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.matrix.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # The chosen cell goes dark grey: the default highlight is blue, like the diagonal.
@@ -138,31 +138,30 @@ class EvaluationView(QWidget):
         self.note.setObjectName("galleryNote")
         self.note.setWordWrap(True)
 
-        top = QHBoxLayout()
-        top.addWidget(self.summary, 1)
-        top.addWidget(self.progress)
-        top.addWidget(self.auto_check)
-        top.addWidget(self.evaluate_button)
-        grid = QGridLayout()
-        grid.setSpacing(2)
-        predicted = QLabel("predicted digit →")
-        predicted.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        true = QLabel("true\ndigit\n↓")
-        true.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        grid.addWidget(predicted, 0, 1)
-        grid.addWidget(true, 1, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.matrix, 1, 1)
-        grid.setRowStretch(2, 1)
+        legend = QLabel("Rows: the true digit and its accuracy. Columns: what the model said. Blue is right, red "
+                        "wrong (darker, more). Click a cell to see its images.")
+        legend.setWordWrap(True)
+        legend.setStyleSheet("color: palette(mid);")
+        left = QVBoxLayout()
+        left.addWidget(self.summary)
+        left.addWidget(self.progress)
+        left.addWidget(legend)
+        left.addStretch(1)
+        left.addWidget(self.auto_check)
+        left.addWidget(self.evaluate_button)
+        left_box = QWidget()
+        left_box.setLayout(left)
+        left_box.setFixedWidth(230)
+        left.setContentsMargins(0, 0, 0, 0)
         right = QVBoxLayout()
         right.addWidget(self.gallery_title)
         right.addWidget(self.gallery, 1)
         right.addWidget(self.note)
-        body = QHBoxLayout()
-        body.addLayout(grid)
-        body.addLayout(right, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(body, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(left_box)
+        layout.addWidget(self.matrix, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(right, 1)
 
         self.evaluate_button.clicked.connect(self.evaluateRequested)
         self.matrix.cellClicked.connect(self._on_matrix_cell_clicked)
@@ -176,7 +175,7 @@ class EvaluationView(QWidget):
         conf = np.asarray(evaluation.confusion)
         n = int(conf.sum())
         self.summary.setText(
-            f"<b>Test accuracy {evaluation.accuracy * 100:.2f} %</b> · loss {evaluation.loss:.4f} · "
+            f"<b>Test accuracy {evaluation.accuracy * 100:.2f} %</b><br>loss {evaluation.loss:.4f}<br>"
             f"{len(evaluation.mistakes):,} mistakes in {n:,} test images"
         )
         self.progress.hide()

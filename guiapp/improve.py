@@ -251,8 +251,8 @@ class ImproveController(QObject):
         else:
             self.teach_panel.show_result(result)
             self.teach_panel.show_status(
-                f"Done in {result.seconds:.0f} s: the fine-tuned model is now in use (trained on {result.n_train}, "
-                f"{result.n_holdout} held out). Save it to keep it, or revert."
+                f"Done in {result.seconds:.0f} s ({result.n_train} samples trained on, {result.n_holdout} held out). "
+                "The fine-tuned model is in use: save it to keep it, or revert."
             )
         self.fineTuneFinished.emit(result)
 

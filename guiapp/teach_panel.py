@@ -124,7 +124,8 @@ class TeachPanel(QWidget):
         self.samples.setObjectName("samplesList")
         self.samples.setViewMode(QListView.ViewMode.IconMode)
         self.samples.setIconSize(QSize(42, 42))
-        self.samples.setGridSize(QSize(78, 76))
+        metrics = self.fontMetrics()
+        self.samples.setGridSize(QSize(metrics.horizontalAdvance("28 Nov 00:00") + 14, 54 + 2 * metrics.lineSpacing()))
         self.samples.setResizeMode(QListView.ResizeMode.Adjust)
         self.samples.setMovement(QListView.Movement.Static)
         self.samples.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -157,6 +158,7 @@ class TeachPanel(QWidget):
         self.fine_tune_status = QLabel("Label at least 10 drawings, then fine-tune. Hover the button for how.")
         self.fine_tune_status.setObjectName("fineTuneStatus")
         self.fine_tune_status.setWordWrap(True)
+        self.fine_tune_status.setMinimumHeight(2 * self.fine_tune_status.fontMetrics().lineSpacing() + 4)
         self.results = QTableWidget(2, 3)
         self.results.setObjectName("fineTuneResults")
         self.results.setHorizontalHeaderLabels(["Before", "After", "Change"])
@@ -164,8 +166,12 @@ class TeachPanel(QWidget):
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.results.horizontalHeader().setMinimumSectionSize(self.fontMetrics().horizontalAdvance("+100.00 pt") + 8)
-        self.results.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.results.setFixedHeight(self.results.horizontalHeader().sizeHint().height() + 2 * 30 + 4)
+        self.results.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.results.verticalHeader().setDefaultSectionSize(22)
+        self.results.setFixedHeight(
+            self.results.horizontalHeader().sizeHint().height() + 2 * 22 + 2 * self.results.frameWidth()
+        )
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.setToolTip("Accuracy of the model before and after fine-tuning, side by side")
 
         edit = QHBoxLayout()
@@ -190,8 +196,7 @@ class TeachPanel(QWidget):
         tune.addStretch(1)
         tune_box = QGroupBox("Fine-tune")
         tune_box.setLayout(tune)
-        tune_box.setMinimumWidth(400)
-        tune_box.setMaximumWidth(480)
+        tune_box.setFixedWidth(420)
         layout = QHBoxLayout(self)
         layout.addLayout(browser, 1)
         layout.addWidget(tune_box)
@@ -254,7 +259,6 @@ class TeachPanel(QWidget):
     def show_result(self, result) -> None:
         """Fill the before / after table from a :class:`model.finetune.FineTuneResult`."""
         rows = [(result.mnist_before, result.mnist_after), (result.user_before, result.user_after)]
-        self.results.setVerticalHeaderLabels(["MNIST test", f"Your samples ({result.n_holdout} held out)"])
         for r, (before, after) in enumerate(rows):
             texts = ["–", "–", "–"] if before is None else [
                 f"{before * 100:.2f} %", f"{after * 100:.2f} %", f"{(after - before) * 100:+.2f} pt"]

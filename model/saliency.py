@@ -123,12 +123,12 @@ def to_canvas(values: np.ndarray, canvas_image: np.ndarray) -> np.ndarray:
     return np.clip(out, 0.0, 1.0).astype(np.float32)
 
 
-def heat_rgba(values: np.ndarray, max_alpha: float = 0.75) -> np.ndarray:
+def heat_rgba(values: np.ndarray, max_alpha: float = 0.85) -> np.ndarray:
     """A map in [0, 1] -> RGBA uint8 (h, w, 4): transparent where 0, through red to yellow, opaque-ish where 1."""
     v = np.clip(np.nan_to_num(np.asarray(values, dtype=np.float64)), 0.0, 1.0)
     rgba = np.empty(v.shape + (4,), dtype=np.uint8)
     rgba[..., 0] = 255
     rgba[..., 1] = np.round(255 * np.clip(2 * v - 0.6, 0, 1))
     rgba[..., 2] = np.round(60 * (1 - v))
-    rgba[..., 3] = np.round(255 * max_alpha * v)
+    rgba[..., 3] = np.round(255 * max_alpha * v**0.75)
     return rgba

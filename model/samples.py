@@ -244,7 +244,8 @@ def read_npz(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, list[str]
         raise SampleStoreError(f"Samples file '{path}': images have shape {images.shape}; expected (n, 28, 28).")
     if labels.ndim != 1 or len(labels) != len(images):
         raise SampleStoreError(
-            f"Samples file '{path}': {len(images)} images but labels of shape {labels.shape}; expected ({len(images)},)."
+            f"Samples file '{path}': {len(images)} images but labels of shape {labels.shape}; "
+            f"expected ({len(images)},)."
         )
     if len(strokes) != n or len(created) != n:
         raise SampleStoreError(f"Samples file '{path}': strokes or created do not match the {n} labels.")

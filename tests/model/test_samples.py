@@ -158,7 +158,8 @@ def test_database_survives_sigkill_during_inserts(tmp_path):
     """Kill a process in the middle of a stream of inserts: every row it reported committed is intact."""
     db = tmp_path / "samples.sqlite"
     proc = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(db)], cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", WRITER, str(db)],
+        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     reported = []
     deadline = time.monotonic() + 60
