@@ -62,12 +62,16 @@ class TrainConfig:
 
 
 def robust_spec() -> list[LayerSpec]:
-    """The seed's family made a little wider, with 'same' padding and dropout, for augmented data."""
+    """The seed's family with 'same' padding first, a third pooling and dropout, for augmented data.
+
+    Chosen by validation on pendigits writers 19-24 while training on 1-18 (see resources/BUNDLED_MODEL.md):
+    fewer parameters than the seed (72,842), and it reads unseen writers' strokes better than wider variants.
+    """
     return [
         conv(32, padding="same"),
-        conv(32),
         pool(2),
-        conv(64, padding="same"),
+        conv(64),
+        pool(2),
         conv(64),
         pool(2),
         flatten(),
@@ -88,7 +92,7 @@ def recipe(name: str, **overrides) -> TrainConfig:
     elif name == "robust":
         base = TrainConfig(
             recipe="robust",
-            epochs=12,
+            epochs=15,
             batch_size=128,
             optimizer="adam",
             spec=tuple(robust_spec()),
