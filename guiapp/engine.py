@@ -20,7 +20,7 @@ import numpy as np
 from PySide6.QtCore import QEventLoop, QMetaObject, QObject, Qt, QThread, Signal, Slot
 
 from model.errors import DigitTrainerError
-from model.training import TrainControl
+from model.training import TrainControl, out_of_memory_message
 
 REFRESH_DURING_TRAINING_S = 0.3  # re-classify the last drawing this often while the weights change
 
@@ -183,6 +183,8 @@ class Engine(QObject):
             self._dataset(path or None)
         except DigitTrainerError as exc:
             self.failed.emit("Opening a dataset", str(exc))
+        except Exception as exc:  # e.g. MemoryError: the message still names the file
+            self.failed.emit("Opening a dataset", f"Dataset '{path}' could not be loaded: {type(exc).__name__}: {exc}")
         self.phaseChanged.emit("idle")
 
     def _dataset(self, path: str | None):
@@ -238,41 +240,42 @@ class Engine(QObject):
         if self._busy:
             return
         self._busy = True
-        previous = (self._model, self._predictor, self._meta)
+        previous = (self._model, self._predictor, self._meta, self._source)
         try:
             self._train(config)
         except DigitTrainerError as exc:
-            self._model, self._predictor, self._meta = previous
+            self._restore(previous)
             self.failed.emit("Training", str(exc))
             self.trainingFinished.emit(None)
         except Exception as exc:
-            self._model, self._predictor, self._meta = previous
-            self.failed.emit("Training", f"Training failed: {type(exc).__name__}: {exc}")
-            traceback.print_exc()
+            self._restore(previous)
+            message = out_of_memory_message(exc, config.batch_size)
+            self.failed.emit("Training", message or f"Training failed: {type(exc).__name__}: {exc}")
+            if message is None:
+                traceback.print_exc()
             self.trainingFinished.emit(None)
         finally:
             self._busy = False
             self.phaseChanged.emit("idle")
 
+    def _restore(self, previous):
+        """Put back the model a failed run replaced (and show it again), so the failure loses nothing."""
+        model, predictor, meta, source = previous
+        if model is not None and model is not self._model:
+            self._model, self._predictor, self._meta, self._source = model, predictor, meta, source
+            self.modelChanged.emit(self._model_info(source))
+            self._classify_last()
+
     def _train(self, config):
         from model.architecture import build_model
-        from model.cli import _with_pen_digits, run_metadata
-        from model.data import prepare
-        from model.training import TrainCallbacks, Trainer
+        from model.training import TrainCallbacks, Trainer, TrainResult, run_data, run_metadata
 
         self.phaseChanged.emit("loading data")
         raw = self._dataset(None)
-        data = prepare(
-            raw,
-            validation_split=config.validation_split,
-            limit_train=config.limit_train,
-            limit_test=config.limit_test,
-            seed=config.seed,
-        )
-        if config.pen_digits_writers:
-            data = _with_pen_digits(data, config)
+        data = run_data(raw, config)
         if self.control.stop_requested:
-            self.trainingFinished.emit(None)
+            reason = "Stopped by the user before training began."
+            self.trainingFinished.emit(TrainResult(0, [], None, None, stopped=True, reason=reason))
             return
         trainer = Trainer(
             config,
@@ -287,6 +290,8 @@ class Engine(QObject):
         import keras
 
         keras.utils.set_random_seed(config.seed)
+        # Building can take a while: when memory runs out, TensorFlow retries the allocation for 10 s before failing.
+        self.phaseChanged.emit("compiling")
         model = build_model(list(config.spec))
         self._set_model(model, {"recipe": config.recipe}, "untrained")
         self.trainingStarted.emit(config)
@@ -319,6 +324,9 @@ class Engine(QObject):
                 self.evaluated.emit(ev)
         except DigitTrainerError as exc:
             self.failed.emit("Evaluating", str(exc))
+        except Exception as exc:
+            self.failed.emit("Evaluating", f"Evaluation failed: {type(exc).__name__}: {exc}")
+            traceback.print_exc()
         finally:
             self._busy = False
             self.phaseChanged.emit("idle")

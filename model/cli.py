@@ -43,9 +43,9 @@ class _Progress:
 
 
 def _train(args) -> int:
-    from model.data import load_mnist, prepare
+    from model.data import load_mnist
     from model.recipes import recipe
-    from model.training import TrainCallbacks, Trainer
+    from model.training import TrainCallbacks, Trainer, run_data, run_metadata
 
     cfg = recipe(
         args.recipe,
@@ -64,9 +64,7 @@ def _train(args) -> int:
 
         check_save_path(args.out)  # before training, not after it
     raw = load_mnist(args.data)
-    data = prepare(raw, validation_split=cfg.validation_split, limit_train=cfg.limit_train, seed=cfg.seed)
-    if cfg.pen_digits_writers:
-        data = _with_pen_digits(data, cfg)
+    data = run_data(raw, cfg, log=lambda text: print(text, file=sys.stderr))
     progress = _Progress()
     trainer = Trainer(cfg, TrainCallbacks(on_batch=progress.batch, on_epoch=progress.epoch))
     from model import tf_backend
@@ -85,51 +83,6 @@ def _train(args) -> int:
     print(f"test_loss={result.test_loss:.4f}")
     print(f"test_accuracy={result.test_accuracy:.4f}")
     return 0
-
-
-def _with_pen_digits(data, cfg):
-    """Add rendered pen digits of the recipe's writers to the training set (never the held-out writers)."""
-    import numpy as np
-
-    from model import pendigits
-    from model.data import PreparedData, one_hot, to_float_images
-
-    path = pendigits.find_file()
-    if path is None:
-        print("pendigits file not found: training on MNIST only", file=sys.stderr)
-        return data
-    digits = [d for d in pendigits.parse(path) if d.writer in cfg.pen_digits_writers]
-    assert not any(d.writer in pendigits.HELD_OUT_WRITERS for d in digits)
-    x, y = pendigits.rendered_set(digits, seed=cfg.seed, variants=2)
-    print(f"pen digits: {len(x)} renderings from writers {min(cfg.pen_digits_writers)}-{max(cfg.pen_digits_writers)}")
-    return PreparedData(
-        np.concatenate([data.x_train, to_float_images(x)]),
-        np.concatenate([data.y_train, one_hot(y)]),
-        data.x_val,
-        data.y_val,
-        data.x_test,
-        data.y_test,
-    )
-
-
-def run_metadata(cfg, result, source: str) -> dict:
-    from model.architecture import spec_to_json
-
-    return {
-        "recipe": cfg.recipe,
-        "spec": spec_to_json(list(cfg.spec)),
-        "epochs": result.epochs_done,
-        "batch_size": cfg.batch_size,
-        "optimizer": cfg.optimizer,
-        "learning_rate": cfg.lr(),
-        "validation_split": cfg.validation_split,
-        "seed": cfg.seed,
-        "test_accuracy": result.test_accuracy,
-        "test_loss": result.test_loss,
-        "train_seconds": round(result.seconds, 1),
-        "device": result.device,
-        "data": source,
-    }
 
 
 def _evaluate(args) -> int:

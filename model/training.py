@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -183,10 +184,9 @@ class Trainer:
                 verbose=0,
             )
         except Exception as exc:  # out-of-memory and friends: report, keep the model usable
-            if _is_oom(exc):
-                raise DigitTrainerError(
-                    f"Out of memory while training with batch size {cfg.batch_size}; try a smaller batch size."
-                ) from exc
+            message = out_of_memory_message(exc, cfg.batch_size)
+            if message:
+                raise DigitTrainerError(message) from exc
             raise
         result = TrainResult(
             epochs_done=len(reporter.history),
@@ -222,6 +222,21 @@ class Trainer:
 def _is_oom(exc: Exception) -> bool:
     text = f"{type(exc).__name__} {exc}"
     return "ResourceExhausted" in text or "OOM" in text or isinstance(exc, MemoryError)
+
+
+def out_of_memory_message(exc: BaseException, batch_size: int) -> str | None:
+    """What to tell the user when ``exc`` says memory ran out (TensorFlow's ResourceExhausted, MemoryError); else None.
+
+    TensorFlow's own text is a paragraph of device and op names; the one useful fact in it is the tensor's shape.
+    """
+    if not _is_oom(exc):
+        return None
+    shape = re.search(r"tensor with shape\s*\[([\d,\s]+)\]", str(exc))
+    what = f"a tensor of shape ({', '.join(shape.group(1).replace(' ', '').split(','))})" if shape else "the network"
+    return (
+        f"Out of memory with batch size {batch_size}: {what} does not fit in this computer's memory. "
+        "Try a smaller batch size, or fewer filters or units."
+    )
 
 
 _reporter_class = None
@@ -403,3 +418,64 @@ def _make_reporter_class():
 
     _reporter_class = Reporter
     return Reporter
+
+
+def run_data(raw, cfg: TrainConfig, log: Callable[[str], None] | None = None) -> PreparedData:
+    """The arrays a run of ``cfg`` trains on: MNIST prepared as the seed does, plus the recipe's pen digits.
+
+    Pen digits come only from the recipe's writers, never from the held-out writers 25-30 that measure how the
+    model reads people it has not seen.
+    """
+    from model import pendigits
+    from model.data import one_hot, prepare, to_float_images
+
+    data = prepare(
+        raw,
+        validation_split=cfg.validation_split,
+        limit_train=cfg.limit_train,
+        limit_test=cfg.limit_test,
+        seed=cfg.seed,
+    )
+    if not cfg.pen_digits_writers:
+        return data
+    leaked = set(cfg.pen_digits_writers) & set(pendigits.HELD_OUT_WRITERS)
+    if leaked:
+        raise DigitTrainerError(f"Pen-digit writers {sorted(leaked)} are held out for testing and never trained on.")
+    path = pendigits.find_file()
+    if path is None:
+        if log:
+            log("pendigits file not found: training on MNIST only")
+        return data
+    digits = [d for d in pendigits.parse(path) if d.writer in cfg.pen_digits_writers]
+    x, y = pendigits.rendered_set(digits, seed=cfg.seed, variants=2)
+    if log:
+        log(f"pen digits: {len(x)} renderings from writers {min(cfg.pen_digits_writers)}-{max(cfg.pen_digits_writers)}")
+    return PreparedData(
+        np.concatenate([data.x_train, to_float_images(x)]),
+        np.concatenate([data.y_train, one_hot(y)]),
+        data.x_val,
+        data.y_val,
+        data.x_test,
+        data.y_test,
+    )
+
+
+def run_metadata(cfg: TrainConfig, result: TrainResult, source: str) -> dict:
+    """What a saved model records about the run that made it."""
+    from model.architecture import spec_to_json
+
+    return {
+        "recipe": cfg.recipe,
+        "spec": spec_to_json(list(cfg.spec)),
+        "epochs": result.epochs_done,
+        "batch_size": cfg.batch_size,
+        "optimizer": cfg.optimizer,
+        "learning_rate": cfg.lr(),
+        "validation_split": cfg.validation_split,
+        "seed": cfg.seed,
+        "test_accuracy": result.test_accuracy,
+        "test_loss": result.test_loss,
+        "train_seconds": round(result.seconds, 1),
+        "device": result.device,
+        "data": source,
+    }
