@@ -124,6 +124,9 @@ class Engine(QObject):
             self.load_model(self._initial_model_path)
         elif self._load_bundled:
             self._load_bundled_model()
+        if self._data_path:
+            # A dataset the user named (--data, DIGIT_TRAINER_DATA, last session): show it in the Dataset view now.
+            self.load_dataset(self._data_path)
         self.phaseChanged.emit("idle")
 
     def _load_bundled_model(self):
