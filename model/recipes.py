@@ -14,11 +14,16 @@ DEFAULT_LR = {"rmsprop": 0.001, "adam": 0.001, "sgd": 0.01}
 
 @dataclass(frozen=True)
 class Augmentation:
-    """Random per-image changes applied to training batches (robust recipe only)."""
+    """Random per-image changes applied to training batches (robust recipe only).
 
-    rotation_deg: float = 12.0
-    shift_px: float = 2.5
-    zoom: float = 0.12
+    Up to +-10 degrees, +-2 px and +-10 % zoom: a little milder than the first sketch (12 degrees, 2.5 px, 12 %), which
+    measured the same on pen digits of unseen writers (98.80 % against 98.73 %) and on MNIST (99.37 % against
+    99.41 %) in one run each; MNIST is the tighter of the two targets. See resources/BUNDLED_MODEL.md.
+    """
+
+    rotation_deg: float = 10.0
+    shift_px: float = 2.0
+    zoom: float = 0.10
     thickness: float = 0.5  # probability of thickening or thinning each image's strokes by one pixel
 
 
@@ -62,10 +67,13 @@ class TrainConfig:
 
 
 def robust_spec() -> list[LayerSpec]:
-    """The seed's family with 'same' padding first, a third pooling and dropout, for augmented data.
+    """The seed's conv/pool stack with a 'same' first convolution, a third pooling, and dropout (72,842 parameters).
 
-    Chosen by validation on pendigits writers 19-24 while training on 1-18 (see resources/BUNDLED_MODEL.md):
-    fewer parameters than the seed (72,842), and it reads unseen writers' strokes better than wider variants.
+    Chosen by validation on pendigits writers 19-24 while training on writers 1-18 (resources/BUNDLED_MODEL.md).
+    Costs about 1.5x the seed's compute per image, against about 5x for a 32-filter 'same' convolution followed by
+    another 32-filter one on the full 28x28 map. Pooling the last 4x4 map to 2x2 gives the dense layer 256 inputs
+    instead of 576, so the model has fewer parameters than the seed (93,322): the saved file, which keeps RMSprop's
+    one slot per weight, is 633 KB.
     """
     return [
         conv(32, padding="same"),
@@ -90,11 +98,13 @@ def recipe(name: str, **overrides) -> TrainConfig:
     if name == "seed":
         base = TrainConfig()
     elif name == "robust":
+        # RMSprop (the seed's optimiser), not Adam: Adam scored about the same (99.48 % MNIST, 99.13 % unseen pen
+        # writers, one run) but keeps two slots per weight: its saved file is 928 KB against 633 KB with RMSprop.
         base = TrainConfig(
             recipe="robust",
             epochs=15,
             batch_size=128,
-            optimizer="adam",
+            optimizer="rmsprop",
             spec=tuple(robust_spec()),
             augmentation=Augmentation(),
             pen_digits_writers=ROBUST_WRITERS,
