@@ -37,8 +37,9 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 _S = FineTuneSettings()
 FINE_TUNE_TIP = (
     "Continue training a copy of the current model on your samples, mixed with MNIST.\n\n"
-    f"• {_S.mnist_per_user} MNIST images for each of yours: a few hundred drawings of one person would otherwise "
-    "pull the network towards that style alone and it would start misreading everybody else's.\n"
+    f"• {_S.mnist_per_user} MNIST images for each of yours shown (a third of every batch is yours): a few hundred "
+    "drawings of one person would otherwise pull the network towards that style alone and it would start "
+    "misreading everybody else's.\n"
     f"• Each of your samples shown {_S.user_repeats} times an epoch, randomly rotated, shifted and thickened, so "
     "it learns your style rather than your exact pixels.\n"
     f"• A low learning rate (Adam, {_S.learning_rate:g}, a tenth of training's) for {_S.epochs} epochs: the model "
