@@ -24,6 +24,7 @@ import json
 import os
 import sys
 import time
+import traceback
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -214,8 +215,8 @@ def run_train(args):
     pause(IDLE_BASELINE_MS)
     t0 = time.perf_counter()
     window.train(cfg)
-    if not wait_for(rec.changed, lambda: rec.finished_at is not None, 7200):
-        raise SystemExit("training did not finish within 2 hours")
+    if not wait_for(rec.changed, lambda: rec.finished_at is not None, 1800):
+        raise SystemExit("training did not finish within 30 minutes")
     beat.timer.stop()
     result = window.last_result
     finish(
@@ -316,7 +317,13 @@ def main(argv=None):
     p.add_argument("--limit", type=int, help="train on the first N training images")
     p.add_argument("--digits", type=int, default=100, help="digits drawn idle, and again during training")
     args = p.parse_args(argv)
-    {"train": run_train, "latency": run_latency}[args.mode](args)
+    try:
+        {"train": run_train, "latency": run_latency}[args.mode](args)
+    except BaseException:  # SystemExit too
+        # The engine's thread is not a daemon, so a normal exit could wait for it forever.
+        traceback.print_exc()
+        sys.stderr.flush()
+        os._exit(1)
 
 
 if __name__ == "__main__":

@@ -40,8 +40,13 @@ def measure(digits: int, runs: int, model: str | None, log=print) -> list[dict]:
         cmd = [PYTHON, str(BENCH_DIR / "app_probe.py"), "latency", "--digits", str(digits)]
         if model:
             cmd += ["--model", model]
-        child = run_child(cmd, env=child_env(), timeout=1800).check("latency run")
-        result = child.json_line()
+        try:
+            child = run_child(cmd, env=child_env(), timeout=1800).check("latency run")
+            result = child.json_line()
+        except RuntimeError as exc:
+            log(f"  run {i + 1}/{runs} FAILED: {exc}")
+            out.append({"error": str(exc)[-2000:]})
+            continue
         result["max_rss_mb"] = child.max_rss_mb
         s_idle, s_train = summary(result["idle_ms"]), summary(result["training_ms"])
         log(
@@ -53,10 +58,12 @@ def measure(digits: int, runs: int, model: str | None, log=print) -> list[dict]:
 
 
 def _split(results: list[dict], key: str, single: bool) -> list[float]:
+    results = [r for r in results if "error" not in r]
     return [ms for r in results for ms, n in zip(r[f"{key}_ms"], r[f"{key}_strokes"]) if (n == 1) == single]
 
 
 def figures(results: list[dict]) -> dict[str, list[Figure]]:
+    results = [r for r in results if "error" not in r]
     idle = [ms for r in results for ms in r["idle_ms"]]
     training = [ms for r in results for ms in r["training_ms"]]
     latency = [

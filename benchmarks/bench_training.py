@@ -37,6 +37,7 @@ class Run:
     heartbeat_late_ms_steady: list[float] = field(default_factory=list)
     heartbeat_late_ms_by_phase: dict = field(default_factory=dict)
     heartbeat_worst: list = field(default_factory=list)  # the longest stalls: when, how long, the engine's phase
+    error: str = ""  # why the run failed (its figures are left out)
 
     def steady_epoch_s(self) -> list[float]:
         """Epochs after the first (which also traces and compiles)."""
@@ -72,7 +73,7 @@ def parse_cli(stdout: str) -> tuple[list[float], float | None]:
 
 
 def run_one(kind: str, cycle: int, epochs: int, limit: int | None, model: str | None) -> Run:
-    child = run_child(command(kind, epochs, limit, model), env=child_env()).check(f"{kind} training run")
+    child = run_child(command(kind, epochs, limit, model), env=child_env(), timeout=1800).check(f"{kind} training run")
     n_train = limit or 60000
     if kind == "cli":
         epoch_s, acc = parse_cli(child.stdout)
@@ -92,7 +93,12 @@ def measure(epochs: int, cycles: int, limit: int | None = None, model: str | Non
     runs = []
     for cycle in range(cycles):
         for kind in KINDS:
-            run = run_one(kind, cycle, epochs, limit, model)
+            try:
+                run = run_one(kind, cycle, epochs, limit, model)
+            except RuntimeError as exc:
+                log(f"  cycle {cycle + 1}/{cycles} {LABEL[kind]:13s} FAILED: {exc}")
+                runs.append(Run(kind, cycle, limit or 60000, [], None, 0.0, 0.0, error=str(exc)[-2000:]))
+                continue
             log(
                 f"  cycle {cycle + 1}/{cycles} {LABEL[kind]:13s} epochs "
                 + " ".join(f"{s:.1f}" for s in run.epoch_seconds)
@@ -119,7 +125,7 @@ def figures(runs: list[Run]) -> dict[str, list[Figure]]:
     """The figures, grouped by the measurement they belong to."""
     training, responsiveness, memory = [], [], []
     for kind in KINDS:
-        mine = [r for r in runs if r.kind == kind]
+        mine = [r for r in runs if r.kind == kind and not r.error]
         if not mine:
             continue
         steady = [s for r in mine for s in r.steady_epoch_s()]
@@ -161,7 +167,7 @@ def figures(runs: list[Run]) -> dict[str, list[Figure]]:
             note="per cycle, epochs 2+; the GUI's cost",
         )  # fmt: skip
     )
-    app = [r for r in runs if r.kind == "app"]
+    app = [r for r in runs if r.kind == "app" and not r.error]
     if app:
         idle = [x for r in app for x in r.heartbeat_late_ms_idle]
         whole = [x for r in app for x in r.heartbeat_late_ms]
