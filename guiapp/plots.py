@@ -96,6 +96,8 @@ class TrainingPlots(QWidget):
         w.setLabel("bottom", "epoch")
         w.setLabel("left", ylabel)
         w.showGrid(x=True, y=True, alpha=0.25)
+        for side in ("bottom", "left"):
+            w.getAxis(side).enableAutoSIPrefix(False)  # "epoch (x0.001)" reads worse than 0.1, 0.2 ...
         w.addLegend(offset=(-10, 10), labelTextSize="8pt")
         w.setMinimumHeight(160)
         return w

@@ -106,6 +106,7 @@ class TrainingPanel(QWidget):
         self.progress.setTextVisible(True)
         self.progress.setFormat("Not trained yet")
         self.progress_detail = _named(QLabel(""), "progressDetail")
+        self.progress_detail.setWordWrap(True)
         self.status_label = _named(QLabel("Starting…"), "statusLabel")
         self.status_label.setWordWrap(True)
         self.device_label = _named(QLabel("Device: loading TensorFlow…"), "deviceLabel")
