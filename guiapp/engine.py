@@ -136,6 +136,7 @@ class Engine(QObject):
         if path is None:
             self.failed.emit("Loading the bundled model", "The bundled model is missing from this install.")
             return
+        self.phaseChanged.emit("loading model")
         self._load(str(path), source="bundled")
 
     @Slot(str)
