@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +43,11 @@ def load_image_file(path: str | os.PathLike) -> np.ndarray:
                 gray = np.asarray(im.convert("L"), dtype=np.float64) / 255.0
     except DigitTrainerError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:  # Pillow refuses a huge image before our own size check can
+        pixels = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f" ({int(pixels.group(1)) / 1e6:,.0f} MP)" if pixels else ""
+        raise DigitTrainerError(f"Image '{p}' is too large for a digit{size}; the limit is 40 MP.") from exc
+    except UnidentifiedImageError as exc:
         raise DigitTrainerError(f"'{p}' is not an image that can be read ({exc}).") from exc
     except (OSError, ValueError, SyntaxError) as exc:  # truncated or damaged files (SyntaxError: some decoders)
         raise DigitTrainerError(f"Image '{p}' cannot be read: {exc}") from exc
