@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
@@ -71,6 +72,11 @@ class MainWindow(QMainWindow):
     batchShown = Signal(object)
     trainingFinished = Signal(object)
     predictionShown = Signal(object)
+    errorShown = Signal(str, str)  # title, message: what the error dialog and the status line show
+    phaseShown = Signal(str)
+    modelShown = Signal(object)  # guiapp.engine.ModelInfo
+    datasetShown = Signal(object)  # model.data.RawMnist
+    modelSaved = Signal(str)
     evaluationShown = Signal(object)
     saliencyShown = Signal(object)
     sampleSaved = Signal(object)
@@ -91,6 +97,9 @@ class MainWindow(QMainWindow):
         self._run_config = None
         self._phase = "loading"
         self._closing = False
+        self._has_model = False
+        self._outcome = ""  # the status line's text once the engine is idle again: how the last request ended
+        self._dataset_requested: str | None = None  # File › Open dataset's path, remembered once it has loaded
 
         self.training_panel = TrainingPanel()
         self.plots = TrainingPlots()
@@ -239,6 +248,7 @@ class MainWindow(QMainWindow):
         p.stopRequested.connect(self._on_stop_requested)
         self.draw_panel.classifyRequested.connect(self._on_draw_classify_requested)
         self.draw_panel.cleared.connect(self._on_draw_cleared)
+        self.draw_panel.errorOccurred.connect(self._on_draw_error_occurred)
         self.architecture_editor.validityChanged.connect(self._on_architecture_validity_changed)
         p.recipe_combo.currentTextChanged.connect(self._on_panel_recipe_changed)
         self.improve.connect_engine(e)
@@ -301,11 +311,20 @@ class MainWindow(QMainWindow):
         generation, image = request if isinstance(request, tuple) else (request.generation, request.image)
         self.engine.post_classify(generation, image)
         self.classifyPosted.emit()
+        if not self._has_model and self._phase not in ("loading", "loading model"):
+            self.status.setText("No model to classify with yet: train one, or open a model file (File › Open model…).")
 
     @Slot()
     def _on_draw_cleared(self):
         self.engine.forget_drawing()
         self.feature_maps.clear()
+
+    @Slot(str)
+    def _on_draw_error_occurred(self, message: str):
+        # Shown under the canvas already; the status line keeps it too, without a dialog for a mis-dropped file.
+        self.last_error = message
+        self.status.setText(message)
+        self.errorShown.emit("Loading an image", message)
 
     def open_model(self, path: str):
         self.loadModelRequested.emit(str(path))
@@ -314,7 +333,7 @@ class MainWindow(QMainWindow):
         self.saveModelRequested.emit(str(path))
 
     def open_dataset(self, path: str):
-        self.settings.setValue("data/path", str(path))
+        self._dataset_requested = str(path)
         self.loadDatasetRequested.emit(str(path))
 
     @Slot()
@@ -353,8 +372,13 @@ class MainWindow(QMainWindow):
     def _on_engine_phase_changed(self, phase: str):
         self._phase = phase
         text = PHASE_TEXT.get(phase, phase)
+        if phase != "idle":
+            self._outcome = ""
+        elif self._outcome:
+            text = self._outcome  # how the last request ended stays readable, not replaced by "Ready"
         self.status.setText(text)
         self.training_panel.status_label.setText(text)
+        self.phaseShown.emit(phase)
 
     @Slot(object)
     def _on_engine_batch_ended(self, report):
@@ -389,6 +413,7 @@ class MainWindow(QMainWindow):
             acc = "stopped"
         self.training_panel.update_run(self._run, f"{result.epochs_done}/{self._run_config.epochs}", acc)
         if result.reason:
+            self._outcome = result.reason
             self.training_panel.status_label.setText(result.reason)
             self.status.setText(result.reason)
             if not result.reason.startswith("Stopped by the user"):
@@ -413,10 +438,17 @@ class MainWindow(QMainWindow):
         acc = (info.metadata or {}).get("test_accuracy")
         if info.source != "untrained" and not self.training_panel.running:
             self.training_panel.show_test_accuracy(acc)
+        self._has_model = True
+        self.modelShown.emit(info)
 
     @Slot(object)
     def _on_engine_dataset_loaded(self, raw):
         self.dataset_view.set_dataset(raw)
+        requested, self._dataset_requested = self._dataset_requested, None
+        if requested is not None and Path(requested).expanduser() == Path(raw.source):
+            # Remembered only once it has loaded: a bad file must not become the next start's dataset.
+            self.settings.setValue("data/path", requested)
+        self.datasetShown.emit(raw)
 
     @Slot(float)
     def _on_engine_evaluation_progress(self, fraction: float):
@@ -431,7 +463,9 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_engine_saved(self, path: str):
-        self.status.setText(f"Saved {path}")
+        self._outcome = f"Saved {path}"
+        self.status.setText(self._outcome)
+        self.modelSaved.emit(path)
 
     @Slot(str, str)
     def _on_engine_failed(self, what: str, message: str):
@@ -440,13 +474,14 @@ class MainWindow(QMainWindow):
     def _show_error(self, title: str, message: str):
         """Show a problem without blocking: a non-modal message box plus the status line."""
         self.last_error = message
+        self._outcome = message
         self.status.setText(message)
-        if self._closing:
-            return
-        box = QMessageBox(QMessageBox.Warning, title, message, QMessageBox.Ok, self)
-        box.setObjectName("errorDialog")
-        box.setAttribute(Qt.WA_DeleteOnClose)
-        box.open()
+        if not self._closing:
+            box = QMessageBox(QMessageBox.Warning, title, message, QMessageBox.Ok, self)
+            box.setObjectName("errorDialog")
+            box.setAttribute(Qt.WA_DeleteOnClose)
+            box.open()
+        self.errorShown.emit(title, message)
 
     # Settings and shutdown -----------------------------------------------------------------------------------
     def _restore_settings(self):
@@ -484,6 +519,8 @@ class MainWindow(QMainWindow):
         """Stop the engine (within one batch) and join its thread before the window goes."""
         self._closing = True
         self.save_settings()
-        self.engine_thread.shutdown()
+        # While TensorFlow imports there is nothing to wait for (an import cannot be interrupted); guiapp.app then
+        # leaves without waiting for the thread.
+        self.engine_thread.shutdown(200 if self._phase == "loading" else 1800)
         self.improve.close()
         super().closeEvent(event)
