@@ -174,15 +174,16 @@ class Trainer:
         if cfg.tensorboard_dir:
             callbacks.append(keras.callbacks.TensorBoard(cfg.tensorboard_dir))
         try:
-            model.fit(
-                train_ds,
-                epochs=cfg.epochs,
-                validation_data=val,
-                validation_batch_size=max(cfg.batch_size, 500),
-                callbacks=callbacks,
-                shuffle=False,  # train_dataset() shuffles the whole set every epoch
-                verbose=0,
-            )
+            with tf_backend.forgetting_custom_gradients():
+                model.fit(
+                    train_ds,
+                    epochs=cfg.epochs,
+                    validation_data=val,
+                    validation_batch_size=max(cfg.batch_size, 500),
+                    callbacks=callbacks,
+                    shuffle=False,  # train_dataset() shuffles the whole set every epoch
+                    verbose=0,
+                )
         except Exception as exc:  # out-of-memory and friends: report, keep the model usable
             message = out_of_memory_message(exc, cfg.batch_size)
             if message:
