@@ -16,14 +16,13 @@ DEFAULT_LR = {"rmsprop": 0.001, "adam": 0.001, "sgd": 0.01}
 class Augmentation:
     """Random per-image changes applied to training batches (robust recipe only).
 
-    Up to +-10 degrees, +-2 px and +-10 % zoom: a little milder than the first sketch (12 degrees, 2.5 px, 12 %), which
-    measured the same on pen digits of unseen writers (98.80 % against 98.73 %) and on MNIST (99.37 % against
-    99.41 %) in one run each; MNIST is the tighter of the two targets. See resources/BUNDLED_MODEL.md.
+    Up to +-12 degrees, +-2.5 px and +-12 % zoom. A milder setting (10 degrees, 2 px, 10 %) measured the same on pen
+    digits of unseen writers (98.80 % against 98.73 %) and on MNIST (99.37 % against 99.41 %) in one run each.
     """
 
-    rotation_deg: float = 10.0
-    shift_px: float = 2.0
-    zoom: float = 0.10
+    rotation_deg: float = 12.0
+    shift_px: float = 2.5
+    zoom: float = 0.12
     thickness: float = 0.5  # probability of thickening or thinning each image's strokes by one pixel
 
 
@@ -73,7 +72,7 @@ def robust_spec() -> list[LayerSpec]:
     Measured with augmentation, an epoch costs 1.6x the seed's, against 6.3x for the first sketch (a 32-filter
     'same' convolution followed by another 32-filter one on the full 28x28 map). Pooling the last 4x4 map to 2x2
     gives the dense layer 256 inputs instead of 576, so the model has fewer parameters than the seed (93,322): the
-    saved file, which keeps RMSprop's one slot per weight, is 633 KB.
+    saved file, without optimiser state, is about 320 KB.
     """
     return [
         conv(32, padding="same"),
@@ -98,13 +97,14 @@ def recipe(name: str, **overrides) -> TrainConfig:
     if name == "seed":
         base = TrainConfig()
     elif name == "robust":
-        # RMSprop (the seed's optimiser), not Adam: Adam scored about the same (99.48 % MNIST, 99.13 % unseen pen
-        # writers, one run) but keeps two slots per weight: its saved file is 928 KB against 633 KB with RMSprop.
+        # Adam, not RMSprop: trained by the same command, RMSprop's model scored 99.24 % on MNIST's test set (below
+        # the 99.3 % the bundled model must reach) and Adam's 99.41 %. Saved files keep no optimiser state, so the
+        # choice does not change the file size.
         base = TrainConfig(
             recipe="robust",
             epochs=15,
             batch_size=128,
-            optimizer="rmsprop",
+            optimizer="adam",
             spec=tuple(robust_spec()),
             augmentation=Augmentation(),
             pen_digits_writers=ROBUST_WRITERS,

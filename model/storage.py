@@ -34,7 +34,7 @@ def save_model(model, path: str | os.PathLike, metadata: dict | None = None) -> 
         raise ModelFileError(f"Cannot save '{path}': {exc.strerror or exc} (is the folder writable?).") from exc
     os.close(fd)
     try:
-        model.save(tmp)
+        _without_optimizer(model).save(tmp)
         with zipfile.ZipFile(tmp, "a") as zf:
             zf.writestr(META_NAME, json.dumps(meta, indent=2, default=_json_default))
         with open(tmp, "rb+") as f:
@@ -51,6 +51,25 @@ def save_model(model, path: str | os.PathLike, metadata: dict | None = None) -> 
             os.unlink(tmp)
     _fsync_dir(folder)
     return path
+
+
+def _without_optimizer(model):
+    """A copy of ``model`` sharing nothing but its weights' values and carrying no optimiser.
+
+    Files hold what inference needs. The optimiser's slots (one or two per weight) would double or triple the file,
+    and every training or fine-tuning run here compiles a fresh optimiser anyway.
+    """
+    if getattr(model, "optimizer", None) is None:
+        return model
+    import keras
+
+    from model.layers import SumPooling2D
+
+    # Not clone_model: it compiles the copy (and builds a fresh optimiser) when the original was compiled.
+    with keras.saving.custom_object_scope({"SumPooling2D": SumPooling2D}):
+        copy = type(model).from_config(model.get_config())
+    copy.set_weights(model.get_weights())
+    return copy
 
 
 def check_save_path(path: str | os.PathLike) -> Path:
