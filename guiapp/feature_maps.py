@@ -307,6 +307,10 @@ class FeatureMapView(QWidget):
         if signature != self._signature:
             self._rebuild(activations, arrays)
             self._signature = signature
+        elif self._placeholder.isVisible():
+            for layer in self._layers:
+                layer.show()
+            self._placeholder.hide()
         self._maps.clear()
         for layer, values in zip(self._layers, arrays):
             if isinstance(layer, _MosaicLayer):
@@ -316,6 +320,17 @@ class FeatureMapView(QWidget):
                 layer.set_values(values.ravel())
         if self._selected is not None:
             self._show_detail()
+
+    def blank(self) -> None:
+        """Hide the maps and show the hint (the drawing was cleared), keeping the layers built.
+
+        Building the layers for a network costs a few hundred milliseconds; the next drawing reuses them.
+        """
+        for layer in self._layers:
+            layer.hide()
+        self._selected = None
+        self._detail.hide()
+        self._placeholder.show()
 
     def clear(self) -> None:
         """Remove every layer and show a hint instead."""

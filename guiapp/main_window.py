@@ -317,7 +317,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_draw_cleared(self):
         self.engine.forget_drawing()
-        self.feature_maps.clear()
+        self.feature_maps.blank()
 
     @Slot(str)
     def _on_draw_error_occurred(self, message: str):
