@@ -275,7 +275,7 @@ class MainWindow(QMainWindow):
         self.training_panel.show_finished(0.0, "Starting…")
         self.training_panel.show_test_accuracy(None)
         self.training_panel.add_run(self._run, cfg)
-        self.plots.start_run(self._run)
+        self.plots.start_run(self._run, cfg.epochs)
         self.trainRequested.emit(cfg)
 
     @Slot(str)

@@ -6,10 +6,11 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 KEEP_RUNS = 3
+FLUSH_MS = 300  # batch curves are redrawn at about 3 Hz
 RUN_COLOURS = ["#4fc3f7", "#ffb74d", "#81c784", "#e57373", "#ba68c8"]
 SMOOTHING = 0.8  # exponential moving average over the reports (each already the mean of about 0.1 s of batches)
 
@@ -43,6 +44,7 @@ class _RunCurves:
         self.vx: list[float] = []
         self.vy: list[float] = []
         self._ema = None
+        self.dirty = False
 
     def add_batch(self, x: float, y: float):
         if not math.isfinite(y):
@@ -50,7 +52,12 @@ class _RunCurves:
         self._ema = y if self._ema is None else SMOOTHING * self._ema + (1 - SMOOTHING) * y
         self.bx.append(x)
         self.by.append(self._ema)
-        self.batch.setData(np.asarray(self.bx), np.asarray(self.by))
+        self.dirty = True
+
+    def flush(self):
+        if self.dirty:
+            self.batch.setData(np.asarray(self.bx), np.asarray(self.by))
+            self.dirty = False
 
     def add_epoch(self, x: float, y: float, val: float | None):
         if math.isfinite(y):
@@ -87,6 +94,12 @@ class TrainingPlots(QWidget):
         layout.addWidget(self.loss_plot)
         layout.addWidget(self.accuracy_plot)
         self._runs: list[tuple[_RunCurves, _RunCurves]] = []
+        # Batch points are drawn a few times a second, not per report: every repaint re-lays out and repaints the
+        # axes (about 24 ms on two busy cores), time taken from training and from the event loop.
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setInterval(FLUSH_MS)
+        self._flush_timer.timeout.connect(self._on_flush_timer_timeout)
+        self._flush_timer.start()
 
     @staticmethod
     def _make_plot(name: str, title: str, ylabel: str) -> pg.PlotWidget:
@@ -102,8 +115,21 @@ class TrainingPlots(QWidget):
         w.setMinimumHeight(160)
         return w
 
-    def start_run(self, run: int):
-        """Add curves for a new run; older runs are dimmed, and only the last three are kept."""
+    @Slot()
+    def _on_flush_timer_timeout(self):
+        for loss, acc in self._runs[-1:]:
+            loss.flush()
+            acc.flush()
+
+    def start_run(self, run: int, epochs: int | None = None):
+        """Add curves for a new run; older runs are dimmed, and only the last three are kept.
+
+        With ``epochs`` the x axis spans the whole run from the start, so it does not re-lay out at every point.
+        """
+        if epochs:
+            for plot in (self.loss_plot, self.accuracy_plot):
+                plot.setXRange(0, epochs, padding=0.02)
+                plot.getPlotItem().enableAutoRange(axis="x", enable=False)
         for loss, acc in self._runs:
             loss.dim()
             acc.dim()
@@ -131,14 +157,17 @@ class TrainingPlots(QWidget):
         if not self._runs:
             self.start_run(1)
         loss, acc = self._runs[-1]
+        loss.flush()
+        acc.flush()
         loss.add_epoch(report.epoch, report.loss, report.val_loss)
         acc.add_epoch(report.epoch, report.accuracy, report.val_accuracy)
 
     def point_counts(self) -> dict:
-        """How many points the newest run has on each curve (for tests and status)."""
+        """How many points the newest run has drawn on each curve (for tests and status)."""
         if not self._runs:
             return {"batch": 0, "epoch": 0, "val": 0}
         loss, _ = self._runs[-1]
+        loss.flush()
         return {"batch": len(loss.bx), "epoch": len(loss.ex), "val": len(loss.vx)}
 
     def run_count(self) -> int:
