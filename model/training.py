@@ -184,6 +184,9 @@ class Trainer:
                     shuffle=False,  # train_dataset() shuffles the whole set every epoch
                     verbose=0,
                 )
+        except _LeaveFit:
+            for callback in callbacks:
+                callback.on_train_end()  # fit() did not get to its end
         except Exception as exc:  # out-of-memory and friends: report, keep the model usable
             message = out_of_memory_message(exc, cfg.batch_size)
             if message:
@@ -218,6 +221,10 @@ class Trainer:
         self.phase = name
         if self.callbacks.on_phase:
             self.callbacks.on_phase(name)
+
+
+class _LeaveFit(Exception):
+    """Raised by the reporter to end ``fit`` after a stop or a NaN loss without the validation Keras would run."""
 
 
 def _is_oom(exc: Exception) -> bool:
@@ -374,8 +381,12 @@ def _make_reporter_class():
             if not self._in_fit:
                 return  # the final test evaluation: Trainer.run has reported "testing"
             if self.model.stop_training:
-                # fit() validates even after a stop or a NaN loss: cut it to one batch (evaluate has just reset
-                # stop_evaluating, and checks it after each batch).
+                if self.nan_reason or self._epoch_batches < self.steps:
+                    # The epoch will not be reported, so validating it (tracing the test step first: up to a
+                    # second on a busy machine, between Stop and the run's end) is waste. Leave fit() instead.
+                    raise _LeaveFit
+                # Stopped right at the epoch's end: fit() validates even so. Cut it to one batch (evaluate has just
+                # reset stop_evaluating, and checks it after each batch).
                 self.model.stop_evaluating = True
                 return
             self._validating = True
