@@ -64,3 +64,36 @@ def _train_small(window, qtbot, *, epochs=1, limit=600, batch_size=32, **overrid
 def train_small():
     """``train_small(window, qtbot, epochs=1, limit=600, ...)`` starts a short real run (seed recipe, MNIST slice)."""
     return _train_small
+
+
+@pytest.fixture(scope="session")
+def model_files(tmp_path_factory):
+    """Valid .keras files: ``seed`` and ``other_seed`` (seed network, different weights), ``cifar_shaped`` (32x32x3
+    input) and ``five_classes`` (5 outputs). Treat them as read-only; copy one to change it."""
+    from faults import make_model_files
+
+    return make_model_files(tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture
+def make_window(qtbot, model_files, mnist_path):
+    """``make_window(data_path=MNIST, model_path=seed.keras, ready=True)``: a shown MainWindow, waited on until its
+    engine is idle with the model loaded (``ready=False`` returns at once). Closed, engine gates released, at the end."""
+    from faults import EngineGate
+    from guiapp.main_window import MainWindow
+
+    windows = []
+
+    def make(data_path=mnist_path, model_path=model_files["seed"], ready=True):
+        w = MainWindow(data_path=str(data_path), model_path=str(model_path) if model_path else None)
+        qtbot.addWidget(w)
+        w.show()
+        windows.append(w)
+        if ready:
+            qtbot.waitUntil(lambda: w.training_panel.train_button.isEnabled() and w._phase == "idle", timeout=60_000)
+        return w
+
+    yield make
+    EngineGate.release_all()
+    for w in windows:
+        w.close()
