@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guiapp import gc_guard
 from guiapp.architecture_editor import ArchitectureEditor
 from guiapp.dataset_view import DatasetView
 from guiapp.draw_panel import DrawPanel
@@ -118,6 +119,9 @@ class MainWindow(QMainWindow):
         self.status = QLabel("Loading TensorFlow…")
         self.statusBar().addWidget(self.status, 1)
 
+        # Cyclic garbage is collected on this thread only while the engine's thread runs (see gc_guard).
+        gc_guard.collector().engage()
+        self._gc_engaged = True
         self.engine = Engine(data_path=data_path, model_path=model_path)
         self.engine_thread = EngineThread(self.engine)
         self._connect()
@@ -149,7 +153,7 @@ class MainWindow(QMainWindow):
         draw_layout.setContentsMargins(0, 0, 0, 0)
         draw_layout.addWidget(self.draw_panel, 1)
         draw_layout.addWidget(self.improve.draw_tools)
-        self.draw_dock = self._dock("Draw", "drawDock", draw_box, Qt.RightDockWidgetArea)
+        self.draw_dock = self._dock("Draw", "drawDock", _scrolled(draw_box), Qt.RightDockWidgetArea)
         self.feature_dock = self._dock(
             "Feature maps", "featureDock", _scrolled(self.feature_maps), Qt.BottomDockWidgetArea
         )
@@ -177,7 +181,7 @@ class MainWindow(QMainWindow):
         self.training_dock.raise_()
         self.feature_dock.raise_()
         self.resizeDocks([self.feature_dock], [320], Qt.Vertical)
-        self.resizeDocks([self.training_dock, self.draw_dock], [370, 620], Qt.Horizontal)
+        self.resizeDocks([self.training_dock, self.draw_dock], [370, 700], Qt.Horizontal)
         self._default_state = self.saveState()
 
     def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
@@ -367,6 +371,7 @@ class MainWindow(QMainWindow):
     def _on_engine_ready(self, device: str):
         self.training_panel.device_label.setText(f"Device: {device}")
         self.training_panel.set_engine_ready(True)
+        gc_guard.collector().freeze_startup()
 
     @Slot(str)
     def _on_engine_phase_changed(self, phase: str):
@@ -521,6 +526,9 @@ class MainWindow(QMainWindow):
         self.save_settings()
         # While TensorFlow imports there is nothing to wait for (an import cannot be interrupted); guiapp.app then
         # leaves without waiting for the thread.
-        self.engine_thread.shutdown(200 if self._phase == "loading" else 1800)
+        ended = self.engine_thread.shutdown(200 if self._phase == "loading" else 1800)
+        if ended and self._gc_engaged:
+            self._gc_engaged = False
+            gc_guard.collector().release()
         self.improve.close()
         super().closeEvent(event)

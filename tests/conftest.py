@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +13,20 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_ENV = "DIGIT_TRAINER_DATA"
 MISSING_MNIST = f"MNIST not found: set {DATA_ENV}=../shared/data/mnist.npz"
+# A test still running after this long is hung. faulthandler's watchdog is a C thread that needs no GIL, so it
+# still fires in a deadlock that holds the GIL: it prints every thread's stack and ends the run with exit code 1,
+# instead of CI sitting until its own time limit. The slowest test (the full seed recipe) takes under 2 minutes.
+HANG_TIMEOUT_S = float(os.environ.get("DIGIT_TRAINER_TEST_HANG_TIMEOUT", "900"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    if HANG_TIMEOUT_S > 0:
+        faulthandler.dump_traceback_later(HANG_TIMEOUT_S, exit=True, file=sys.__stderr__)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 def mnist_file() -> Path | None:

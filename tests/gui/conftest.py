@@ -25,6 +25,19 @@ QThread.start = _tracking_start
 
 
 @pytest.fixture(autouse=True)
+def fresh_settings(qapp):
+    """Every test starts from the defaults: a window saves its settings (epochs, paths, layout) when it closes."""
+    from PySide6.QtCore import QSettings
+
+    from guiapp.main_window import SETTINGS_APP, SETTINGS_ORG
+
+    settings = QSettings(SETTINGS_ORG, SETTINGS_APP)
+    settings.clear()
+    settings.sync()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def no_thread_left_running(qapp):
     """Fail any test that leaves a QThread or the engine's thread running (as napari's test suite does)."""
     before = set(threading.enumerate())
