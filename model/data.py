@@ -221,7 +221,9 @@ def validate(raw: RawMnist) -> None:
 def to_float_images(x: np.ndarray) -> np.ndarray:
     """uint8 (n, 28, 28) -> float32 (n, 28, 28, 1) in [0, 1], as the seed does."""
     x = np.asarray(x)
-    return (x.reshape((len(x), 28, 28, 1)).astype("float32") / 255).astype("float32")
+    out = x.reshape((len(x), 28, 28, 1)).astype(np.float32)  # one float array: divided in place, no temporaries
+    np.divide(out, np.float32(255), out=out)
+    return out
 
 
 def one_hot(y: np.ndarray, num_classes: int = 10) -> np.ndarray:

@@ -406,3 +406,25 @@ def test_runs_leave_no_gradient_functions_behind(data):
     for seed in (1, 2):
         Trainer(recipe("seed", epochs=1, batch_size=64, seed=seed)).run(data)
     assert set(registry) == before
+
+
+def _rows(images: np.ndarray) -> list[bytes]:
+    return sorted(image.tobytes() for image in images)
+
+
+@pytest.mark.parametrize("kind", ["mnist_uint8", "float_renderings"])
+def test_training_pipeline_yields_exactly_the_prepared_images(raw_mnist, kind):
+    """The pipeline may hold MNIST as uint8 to save memory; what it feeds the model must be the same bits."""
+    from model import tf_backend
+
+    x = prepare(raw_mnist, validation_split=0, limit_train=300, limit_test=10).x_train
+    if kind == "float_renderings":
+        x = np.clip(x + np.random.default_rng(0).normal(0, 0.01, x.shape).astype(np.float32), 0, 1)
+        assert tf_backend.exact_uint8(x) is None
+    else:
+        assert tf_backend.exact_uint8(x) is not None
+    y = np.eye(10, dtype="float32")[np.arange(len(x)) % 10]
+    batches = list(tf_backend.train_dataset(x, y, batch_size=64, seed=0).as_numpy_iterator())
+    seen = np.concatenate([b[0] for b in batches])
+    assert seen.dtype == np.float32 and seen.shape == x.shape
+    assert _rows(seen) == _rows(x)  # every image once, bit for bit
