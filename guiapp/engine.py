@@ -97,6 +97,9 @@ class Engine(QObject):
         """Leave a classify request in the mailbox; the newest replaces any older one not yet served."""
         with self._lock:
             self._mailbox = ClassifyRequest(generation, np.asarray(image, dtype=np.float32))
+        # A drawing is being classified: train in single steps for a while, so this and the next requests wait
+        # for one batch, not a group of them (TrainConfig.steps_per_execution).
+        self.control.want_prompt_answers()
         self.control.wake()
 
     def post_saliency(self, generation: int, image: np.ndarray):

@@ -58,6 +58,7 @@ def _train(args) -> int:
         force_cpu=args.cpu,
         tensorboard_dir=args.tensorboard,
         limit_train=args.limit_train,
+        steps_per_execution=args.steps_per_execution,
     )
     if args.out:
         from model.storage import check_save_path
@@ -143,6 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", help="save the trained model to this .keras file")
     t.add_argument("--cpu", action="store_true", help="use the CPU even when a GPU is visible")
     t.add_argument("--tensorboard", metavar="DIR", help="write TensorBoard logs to DIR")
+    t.add_argument(
+        "--steps-per-execution",
+        type=int,
+        metavar="N",
+        help="train N batches per call into TensorFlow (default 8; 1 = one at a time, as the seed script does)",
+    )
     t.set_defaults(func=_train)
     e = sub.add_parser("evaluate", help="evaluate a model file on the MNIST test set")
     e.add_argument("--model", required=True)

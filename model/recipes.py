@@ -44,6 +44,10 @@ class TrainConfig:
     limit_test: int | None = None
     force_cpu: bool = False
     tensorboard_dir: str | None = None
+    # Training batches run in groups of this many per call into TensorFlow (the same updates, in the same order):
+    # fit()'s per-step Python work is paid once per group. Stop, pause and between-batch requests are served
+    # between groups; a TrainControl asked for prompt answers (a drawing being classified) gets single steps.
+    steps_per_execution: int = 8
 
     def lr(self) -> float:
         return DEFAULT_LR[self.optimizer] if self.learning_rate is None else float(self.learning_rate)
@@ -58,6 +62,8 @@ class TrainConfig:
             problems.append(f"batch size {self.batch_size} must be between 1 and 1,000,000")
         if self.learning_rate is not None and not float(self.learning_rate) > 0:
             problems.append(f"learning rate {self.learning_rate} must be positive")
+        if not 1 <= int(self.steps_per_execution) <= 1000:
+            problems.append(f"steps per execution {self.steps_per_execution} must be between 1 and 1000")
         if not 0.0 <= float(self.validation_split) < 1.0:
             problems.append(f"validation split {self.validation_split} must be at least 0 and below 1")
         if problems:

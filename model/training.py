@@ -6,6 +6,7 @@ import math
 import re
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -18,6 +19,7 @@ from model.recipes import TrainConfig
 
 REPORT_INTERVAL_S = 0.1  # about 10 batch reports a second reach the caller, whatever the batch rate
 SNAPSHOT_EVERY = 100  # batches between copies of the weights kept for recovery from a NaN loss
+PROMPT_HOLD_S = 2.0  # single training steps for this long after a request for prompt answers
 
 
 class TrainControl:
@@ -31,6 +33,19 @@ class TrainControl:
         self._running = threading.Event()
         self._running.set()
         self._wake = threading.Event()
+        self._prompt_until = 0.0
+
+    def want_prompt_answers(self, seconds: float = PROMPT_HOLD_S):
+        """Train in single steps for the next ``seconds``, so requests are served after every batch, not every group.
+
+        The app calls this for each drawing it classifies during training: grouped steps are faster, but a request
+        waits for the whole group (see TrainConfig.steps_per_execution).
+        """
+        self._prompt_until = max(self._prompt_until, time.monotonic() + seconds)
+
+    @property
+    def prompt(self) -> bool:
+        return time.monotonic() < self._prompt_until
 
     def stop(self):
         self._stop.set()
@@ -169,7 +184,11 @@ class Trainer:
         train_ds = tf_backend.train_dataset(data.x_train, data.y_train, cfg.batch_size, cfg.seed, cfg.augmentation)
         val = (data.x_val, data.y_val) if data.x_val is not None and len(data.x_val) else None
         steps = math.ceil(len(data.x_train) / cfg.batch_size)
-        reporter = _make_reporter_class()(self, model, steps, len(data.x_train))
+        functions = _train_functions(model, int(cfg.steps_per_execution))
+        if functions is not None:
+            # How a grouped call ends an epoch, not a problem: see _train_functions.
+            warnings.filterwarnings("ignore", message="Your input ran out of data")
+        reporter = _make_reporter_class()(self, model, steps, len(data.x_train), functions)
         callbacks = [reporter]
         if cfg.tensorboard_dir:
             callbacks.append(keras.callbacks.TensorBoard(cfg.tensorboard_dir))
@@ -223,6 +242,36 @@ class Trainer:
             self.callbacks.on_phase(name)
 
 
+def _train_functions(model, group: int):
+    """``(single, grouped)`` train functions for ``fit`` to call, or None when ``group`` is 1.
+
+    ``single`` runs one batch; ``grouped`` runs up to ``group`` batches inside one TensorFlow while-loop (Keras' own
+    ``steps_per_execution`` code), so fit()'s per-call Python work is paid once per group. The model is compiled
+    with ``steps_per_execution=1``: fit() calls the train function once per batch of the epoch, and when a grouped
+    call has used the epoch's last batch the next call finds no data and ends the epoch (Keras' StopIteration
+    path). Either way every batch is trained once, in the same order, with the same updates. The reporter picks
+    the function before each call: grouped, or single while prompt answers are wanted.
+    """
+    if group <= 1:
+        return None
+    model.make_train_function(force=True)
+    single = model.train_function
+    model.steps_per_execution = group
+    model.make_train_function(force=True)
+    multi = model.train_function
+    model.steps_per_execution = 1
+    model.train_function = single
+
+    def grouped(iterator):
+        model.steps_per_execution = group  # read by Keras' while-loop when it is traced (the first call)
+        try:
+            return multi(iterator)
+        finally:
+            model.steps_per_execution = 1
+
+    return single, grouped
+
+
 class _LeaveFit(Exception):
     """Raised by the reporter to end ``fit`` after a stop or a NaN loss without the validation Keras would run."""
 
@@ -257,8 +306,9 @@ def _make_reporter_class():
     import keras
 
     class Reporter(keras.callbacks.Callback):
-        def __init__(self, trainer: Trainer, model, steps: int, n_samples: int):
+        def __init__(self, trainer: Trainer, model, steps: int, n_samples: int, functions=None):
             super().__init__()
+            self.functions = functions  # (single, grouped) train functions, or None: fit's own, one batch a call
             self.trainer = trainer
             self.cfg = trainer.config
             self.control = trainer.control
@@ -282,7 +332,21 @@ def _make_reporter_class():
             self._candidate = None
             self._run_t0 = None
             self._in_fit = True
+            self._iter0 = self._iterations()
+            self._calls = 0
             self.trainer._phase("training")
+
+        def _iterations(self) -> int:
+            return int(self.model.optimizer.iterations.numpy())
+
+        def on_train_batch_begin(self, batch, logs=None):
+            if self.functions is None:
+                return
+            single, grouped = self.functions
+            # The first call traces the single step, so that a drawing during training never waits for a trace.
+            wants_single = self._calls == 0 or self.control.prompt or self.control.paused
+            self.model.train_function = single if wants_single else grouped
+            self._calls += 1
 
         def on_train_end(self, logs=None):
             self._in_fit = False
@@ -293,9 +357,12 @@ def _make_reporter_class():
             self._epoch = epoch
             self._epoch_t0 = time.perf_counter()
             self._validating = False
+            self._epoch_iter0 = self._iterations()
 
         def on_train_batch_end(self, batch, logs=None):
             now = time.perf_counter()
+            # A grouped call trains several batches: count them from the optimiser's step counter, not fit's index.
+            batch = self._iterations() - self._epoch_iter0 - 1
             if self._run_t0 is None:
                 # The first batch includes tracing and compiling: time the rate from its end.
                 self._run_t0, self._done_at_t0 = now, self._epoch * self.steps + batch + 1
@@ -307,14 +374,15 @@ def _make_reporter_class():
                 )
                 self.model.stop_training = True
                 return
-            self.batches_trained += 1
+            before = self._epoch * self.steps + self._epoch_batches
+            self.batches_trained += batch + 1 - self._epoch_batches
             self._epoch_batches = batch + 1
-            # This batch's loss was computed with the weights the last snapshot holds, so they are good. (The loss
-            # in ``logs`` is the epoch's running mean: finite means every batch so far had a finite loss.)
+            # These batches' losses were computed with weights the last snapshot holds or later ones, so the snapshot
+            # is good. (The loss in ``logs`` is the epoch's running mean: finite means every batch so far was.)
             if self._candidate is not None:
                 self._good_weights, self._candidate = self._candidate, None
             done = self._epoch * self.steps + batch + 1
-            if done % SNAPSHOT_EVERY == 0:
+            if done // SNAPSHOT_EVERY > before // SNAPSHOT_EVERY:
                 self._take_snapshot()
             last = batch + 1 == self.steps
             if self.cbs.on_batch and (last or now - self._last_report >= REPORT_INTERVAL_S):

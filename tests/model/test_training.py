@@ -104,14 +104,15 @@ def run_in_thread(trainer, data, model):
 # A normal short run -----------------------------------------------------------------------------------------------
 
 
-def test_short_run_reports_batches_epochs_and_test_accuracy(data):
-    cfg = recipe("seed", epochs=2, batch_size=32)
+@pytest.mark.parametrize("group", [1, 8])
+def test_short_run_reports_batches_epochs_and_test_accuracy(data, group):
+    cfg = recipe("seed", epochs=2, batch_size=32, steps_per_execution=group)
     model = fresh_model(cfg)
     predictor = Predictor(model)
     served = []
 
     def serve():  # what the app does between batches: answer a pending classify request with the live weights
-        if rec.between_calls % 25 == 1:
+        if rec.between_calls % (25 if group == 1 else 3) == 1:
             served.append(predictor.predict(data.x_test[:1]).probabilities)
 
     rec = Recorder(between=serve)
@@ -142,7 +143,8 @@ def test_short_run_reports_batches_epochs_and_test_accuracy(data):
     assert steps_done(model) == 2 * steps == result.extra["batches"]
 
     assert rec.phases == ["compiling", "training", "validating", "training", "validating", "training", "testing"]
-    assert rec.between_calls >= 2 * steps + 2 + 1  # every training, validation and test batch
+    # every training call (a batch, or a group of up to `group` batches), validation and test batch
+    assert rec.between_calls >= 2 * math.ceil(steps / group) + 2 + 1
     assert len(served) >= 3
     for probs in served:
         np.testing.assert_allclose(probs.sum(), 1.0, atol=1e-5)
@@ -185,8 +187,10 @@ def test_stop_from_on_batch_lands_within_one_batch(data):
     assert all(np.all(np.isfinite(w)) for w in model.get_weights())
 
 
-def test_stop_from_another_thread_lands_within_one_batch(data):
-    cfg = recipe("seed", epochs=3, batch_size=16)
+@pytest.mark.parametrize("group", [1, 8])
+def test_stop_from_another_thread_lands_within_one_call(data, group):
+    """A stop lands after the batch in flight, or the group of batches in flight when they are grouped."""
+    cfg = recipe("seed", epochs=3, batch_size=16, steps_per_execution=group)
     model = fresh_model(cfg)
     control = TrainControl()
     ten = threading.Event()
@@ -196,7 +200,7 @@ def test_stop_from_another_thread_lands_within_one_batch(data):
     before = steps_done(model)
     control.stop()
     _, result = join()
-    assert steps_done(model) - before <= 1
+    assert steps_done(model) - before <= group
     assert result.stopped and result.test_accuracy is None
 
 
@@ -361,7 +365,7 @@ def test_nan_loss_stops_and_restores_the_last_good_weights(data):
 def test_nan_loss_never_restores_weights_that_made_it(data, monkeypatch):
     """Snapshot every batch: the weights kept are the last ones a finite loss was computed with."""
     monkeypatch.setattr(training, "SNAPSHOT_EVERY", 1)
-    cfg = recipe("seed", epochs=1, batch_size=32, optimizer="sgd", learning_rate=100.0)
+    cfg = recipe("seed", epochs=1, batch_size=32, optimizer="sgd", learning_rate=100.0, steps_per_execution=1)
     model = fresh_model(cfg)
     after_batch = [model.get_weights()]  # after_batch[j]: the weights after j updates
     rec = Recorder(between=lambda: after_batch.append(model.get_weights()))
@@ -428,3 +432,39 @@ def test_training_pipeline_yields_exactly_the_prepared_images(raw_mnist, kind):
     seen = np.concatenate([b[0] for b in batches])
     assert seen.dtype == np.float32 and seen.shape == x.shape
     assert _rows(seen) == _rows(x)  # every image once, bit for bit
+
+
+@pytest.mark.parametrize("epochs", [1, 2])
+def test_grouped_steps_train_exactly_as_single_steps(data, epochs):
+    """Grouping batches into one TensorFlow call changes when Python runs, not the math: the same updates, in the
+    same order, bit for bit, within an epoch. (Later epochs are shuffled in another, equally seeded order: Keras
+    makes one more tf.data iterator at the end of an epoch of single steps, and each iterator reshuffles.)"""
+    weights = {}
+    for group in (1, 8):
+        cfg = recipe("seed", epochs=epochs, batch_size=32, seed=3, steps_per_execution=group)
+        model, result = Trainer(cfg).run(data, fresh_model(cfg))
+        weights[group] = model.get_weights()
+        assert steps_done(model) == epochs * math.ceil(len(data.x_train) / 32) == result.extra["batches"]
+        assert result.epochs_done == epochs and result.test_accuracy > 0.5
+    if epochs == 1:
+        for single, grouped in zip(weights[1], weights[8]):
+            np.testing.assert_array_equal(grouped, single)
+
+
+def test_prompt_answers_switch_to_single_steps(data):
+    """While the app wants prompt answers (a drawing is being classified), requests are served after every batch."""
+    cfg = recipe("seed", epochs=1, batch_size=32, steps_per_execution=8)
+    control = TrainControl()
+    seen = []
+
+    def between():
+        seen.append(steps_done(model))
+        control.want_prompt_answers(seconds=60)  # as the engine does for each classify request
+
+    model = fresh_model(cfg)
+    rec = Recorder(between=between)
+    Trainer(cfg, rec.callbacks(), control).run(data, model)
+    steps = math.ceil(len(data.x_train) / 32)
+    training = [n for n in seen if n <= steps][: steps]
+    assert training[:3] == [1, 2, 3]  # one batch per call from the first on
+    assert np.all(np.diff(training) <= 1)
