@@ -434,7 +434,9 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_engine_model_changed(self, info):
         self.model_summary.show_model(info)
-        if info.spec and info.source not in ("untrained", "trained"):
+        # A model the user opened shows its architecture in the editor, ready to train again. The bundled model
+        # only serves the canvas: at first launch the editor and Train stay on the seed's network.
+        if info.spec and info.source not in ("untrained", "trained", "bundled"):
             try:
                 self.architecture_editor.set_spec(info.spec)
             except Exception as exc:  # a damaged spec in a model file must not break loading

@@ -123,13 +123,14 @@ class TrainingPanel(QWidget):
         self.runs_table.setMaximumHeight(130)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(settings)
+        # Controls and progress first: in a short dock they stay in view while the settings scroll.
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.progress_detail)
         layout.addWidget(self.status_label)
         layout.addWidget(self.device_label)
         layout.addWidget(self.test_accuracy_label)
+        layout.addWidget(settings)
         layout.addWidget(QLabel("Runs"))
         layout.addWidget(self.runs_table)
         layout.addStretch(1)

@@ -113,3 +113,14 @@ def test_close_mid_training_shuts_down_cleanly(qtbot, mnist_path, qtlog, train_s
     assert not [t for t in threading.enumerate() if t.name == "EngineThread"]
     bad = [r.message for r in qtlog.records if "QThread" in r.message or "Destroyed" in r.message]
     assert not bad
+
+
+def test_first_launch_trains_the_seed_network_not_the_bundled_ones(window, qtbot):
+    """The bundled model answers the canvas; Train's defaults stay the seed's, architecture included."""
+    from model.architecture import seed_spec
+
+    qtbot.waitUntil(lambda: window._has_model, timeout=60_000)
+    cfg = window.training_panel.config()
+    assert cfg.recipe == "seed" and cfg.epochs == 5 and cfg.batch_size == 64 and cfg.optimizer == "rmsprop"
+    assert list(cfg.spec) == seed_spec()
+    assert list(window.architecture_editor.spec()) == seed_spec()
