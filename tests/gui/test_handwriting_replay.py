@@ -30,8 +30,8 @@ def bundled_window(qtbot):
     w = MainWindow()
     qtbot.addWidget(w)
     w.show()
-    with qtbot.waitSignal(w.engine.modelChanged, timeout=60_000):
-        pass
+    # Wait on the window's own signal: a Python callable connected to an engine signal runs on the engine's thread.
+    qtbot.waitUntil(lambda: w._has_model, timeout=60_000)
     qtbot.waitUntil(lambda: w.model_summary.total_label.text() != "", timeout=10_000)
     yield w
     w.close()
