@@ -67,6 +67,8 @@ class DrawCanvas(QWidget):
     -------
     strokeFinished()
         A stroke ended (mouse or pen released).
+    strokeStarted()
+        The pen went down: a stroke begins (an answer will be wanted soon).
     drawingChanged()
         The drawing changed: during a drag at most every ``CHANGE_INTERVAL_MS``, and at once after undo or a load.
     cleared()
@@ -75,6 +77,7 @@ class DrawCanvas(QWidget):
         A dropped file could not be used; the message names the file and says why.
     """
 
+    strokeStarted = Signal()
     strokeFinished = Signal()
     drawingChanged = Signal()
     cleared = Signal()
@@ -310,6 +313,7 @@ class DrawCanvas(QWidget):
         self._overlay = None
         self._paint(lambda p: self._paint_dot(p, point, self._pen_width))
         self.update(self._margin_rect(QRectF(point[0], point[1], 0, 0), self._pen_width))
+        self.strokeStarted.emit()
         self._notify_change()
 
     def _extend_stroke(self, pos: QPointF) -> None:

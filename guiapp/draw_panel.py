@@ -48,6 +48,8 @@ class DrawPanel(QWidget):
         A :class:`ClassifyRequest`; after a finished stroke, an undo or a load at once, while drawing throttled.
     predictionShown(object)
         The :class:`model.inference.Prediction` just shown (stale answers are dropped before this).
+    strokeStarted()
+        The pen went down on the canvas.
     cleared()
         The canvas became empty (cleared, or its last stroke undone); anything computed from it is out of date.
     errorOccurred(str)
@@ -56,6 +58,7 @@ class DrawPanel(QWidget):
 
     classifyRequested = Signal(object)
     predictionShown = Signal(object)
+    strokeStarted = Signal()
     cleared = Signal()
     errorOccurred = Signal(str)
 
@@ -125,6 +128,7 @@ class DrawPanel(QWidget):
         self._live_timer.setInterval(LIVE_INTERVAL_MS)
 
         self._live_timer.timeout.connect(self._on_live_timer_timeout)
+        self.canvas.strokeStarted.connect(self.strokeStarted)
         self.canvas.strokeFinished.connect(self._on_canvas_stroke_finished)
         self.canvas.drawingChanged.connect(self._on_canvas_drawing_changed)
         self.canvas.cleared.connect(self._on_canvas_cleared)

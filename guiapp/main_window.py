@@ -251,6 +251,7 @@ class MainWindow(QMainWindow):
         p.pauseToggled.connect(self._on_panel_pause_toggled)
         p.stopRequested.connect(self._on_stop_requested)
         self.draw_panel.classifyRequested.connect(self._on_draw_classify_requested)
+        self.draw_panel.strokeStarted.connect(self._on_draw_stroke_started)
         self.draw_panel.cleared.connect(self._on_draw_cleared)
         self.draw_panel.errorOccurred.connect(self._on_draw_error_occurred)
         self.architecture_editor.validityChanged.connect(self._on_architecture_validity_changed)
@@ -309,6 +310,12 @@ class MainWindow(QMainWindow):
         self.engine.control.stop()
         if self.training_panel.running:
             self.status.setText("Stopping…")
+
+    @Slot()
+    def _on_draw_stroke_started(self):
+        # An answer will be wanted when the stroke ends: have training switch to single steps now, so that the
+        # request then waits for one batch, not a group (thread-safe: it sets a deadline).
+        self.engine.control.want_prompt_answers()
 
     @Slot(object)
     def _on_draw_classify_requested(self, request):

@@ -124,3 +124,22 @@ def test_first_launch_trains_the_seed_network_not_the_bundled_ones(window, qtbot
     assert cfg.recipe == "seed" and cfg.epochs == 5 and cfg.batch_size == 64 and cfg.optimizer == "rmsprop"
     assert list(cfg.spec) == seed_spec()
     assert list(window.architecture_editor.spec()) == seed_spec()
+
+
+def test_pen_down_asks_training_for_single_steps(window):
+    """Training runs batches in groups; a stroke's answer should wait for one batch, so the pen going down says so
+    (before any classify request: those come as the stroke is drawn and when it ends)."""
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    control = window.engine.control
+    control._prompt_until = 0.0
+    assert not control.prompt
+    canvas = window.draw_panel.canvas
+    left = Qt.MouseButton.LeftButton
+    press = QMouseEvent(QEvent.Type.MouseButtonPress, QPointF(100, 100), canvas.mapToGlobal(QPointF(100, 100)),
+                        left, left, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(canvas, press)
+    assert window.draw_panel.generation() == 0  # nothing asked of the engine yet
+    assert control.prompt
