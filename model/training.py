@@ -181,14 +181,19 @@ class Trainer:
         if model is None:
             model = build_model(list(cfg.spec))
         compile_model(model, cfg)
+        n_train = len(data.x_train)
         train_ds = tf_backend.train_dataset(data.x_train, data.y_train, cfg.batch_size, cfg.seed, cfg.augmentation)
         val = (data.x_val, data.y_val) if data.x_val is not None and len(data.x_val) else None
-        steps = math.ceil(len(data.x_train) / cfg.batch_size)
+        x_test, y_test = data.x_test, data.y_test
+        # The pipeline holds its own copy of the training images. When the caller passed ``data`` without keeping
+        # it (the app's engine does), dropping this reference frees the float32 array: 169 MB for MNIST.
+        del data
+        steps = math.ceil(n_train / cfg.batch_size)
         functions = _train_functions(model, int(cfg.steps_per_execution))
         if functions is not None:
             # How a grouped call ends an epoch, not a problem: see _train_functions.
             warnings.filterwarnings("ignore", message="Your input ran out of data")
-        reporter = _make_reporter_class()(self, model, steps, len(data.x_train), functions)
+        reporter = _make_reporter_class()(self, model, steps, n_train, functions)
         callbacks = [reporter]
         if cfg.tensorboard_dir:
             callbacks.append(keras.callbacks.TensorBoard(cfg.tensorboard_dir))
@@ -223,10 +228,10 @@ class Trainer:
         )
         if reporter.nan_reason:
             reporter.restore_good_weights()
-        if not self.control.stop_requested and not reporter.nan_reason and len(data.x_test):
+        if not self.control.stop_requested and not reporter.nan_reason and len(x_test):
             self._phase("testing")
             scores = model.evaluate(
-                data.x_test, data.y_test, batch_size=500, callbacks=[reporter], verbose=0, return_dict=True
+                x_test, y_test, batch_size=500, callbacks=[reporter], verbose=0, return_dict=True
             )
             if self.control.stop_requested:
                 result.stopped, result.reason = True, "Stopped by the user."

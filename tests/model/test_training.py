@@ -468,3 +468,16 @@ def test_prompt_answers_switch_to_single_steps(data):
     training = [n for n in seen if n <= steps][: steps]
     assert training[:3] == [1, 2, 3]  # one batch per call from the first on
     assert np.all(np.diff(training) <= 1)
+
+
+def test_training_images_handed_over_are_freed_once_the_pipeline_holds_them(raw_mnist):
+    """The app's engine hands its prepared data over; the float32 training images must not outlive the pipeline."""
+    import weakref
+
+    prepared = [prepare(raw_mnist, validation_split=0.1, limit_train=1000, limit_test=100, seed=0)]
+    images = weakref.ref(prepared[0].x_train)
+    alive_during_training = []
+    rec = Recorder(between=lambda: alive_during_training.append(images() is not None))
+    cfg = recipe("seed", epochs=1, batch_size=64)
+    Trainer(cfg, rec.callbacks()).run(prepared.pop())
+    assert alive_during_training and not any(alive_during_training)
