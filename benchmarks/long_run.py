@@ -13,6 +13,7 @@ Exit status 0 when there was no crash, no error shown, no hang, no leaked thread
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import random
@@ -159,6 +160,7 @@ def child(args) -> int:
             done()
         _say(kind="sample", t=round(now - t0, 1), rss_mb=round(_rss_mb(), 1),
              python_threads=threading.active_count(), native_threads=len(os.listdir("/proc/self/task")),
+             python_objects=len(gc.get_objects()), qt_widgets=len(QApplication.allWidgets()),
              actions=sum(state["count"].values()), answers=state["answers"])
 
     sampler = QTimer()
@@ -201,8 +203,8 @@ def parent(args) -> int:
             samples.append(record)
             if len(samples) % 12 == 0:
                 print(f"{record['t'] / 60:5.1f} min  RSS {record['rss_mb']:7.1f} MB  threads {record['python_threads']}"
-                      f"/{record['native_threads']}  actions {record['actions']}  answers {record['answers']}",
-                      flush=True)
+                      f"/{record['native_threads']}  actions {record['actions']}  answers {record['answers']}"
+                      f"  objects {record['python_objects']}  widgets {record['qt_widgets']}", flush=True)
         elif record.get("kind") == "summary":
             summary = record
     proc.wait()
