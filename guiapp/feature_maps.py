@@ -52,6 +52,30 @@ def value_range(values: np.ndarray) -> tuple[float, float]:
     return (lo, hi) if hi > lo else (lo, lo + 1e-6)
 
 
+_NICE_STEPS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0)
+
+
+def _nice_up(x: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 5, 7 times a power of ten that is >= x (x > 0)."""
+    power = 10.0 ** np.floor(np.log10(x))
+    return next(step * power for step in _NICE_STEPS if step * power >= x * (1 - 1e-9))
+
+
+def display_range(values: np.ndarray) -> tuple[float, float]:
+    """A colour scale or axis range covering ``values``, widened to round numbers (1, 1.5, 2, 3, 5, 7 x 10^k).
+
+    Successive drawings then mostly share one range, so pyqtgraph keeps its cached axis instead of laying out the
+    colour bars' and bar plots' ticks again on every answer (3-4 ms of the 5 ms an update took). The top of the
+    scale stays within 1.5x of the largest value.
+    """
+    lo, hi = value_range(values)
+    top = _nice_up(hi) if hi > 0 else 0.0
+    bottom = -_nice_up(-lo) if lo < 0 else 0.0
+    if top == bottom:  # all zero
+        top = 1.0
+    return bottom, top
+
+
 def _title_label(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
@@ -129,7 +153,8 @@ class _MosaicLayer(QWidget):
         grid = self._buffer.reshape(self.rows, self.h + GAP, self.cols, self.w + GAP)
         grid[:, : self.h, :, : self.w] = self._tiles.reshape(self.rows, self.cols, self.h, self.w).transpose(0, 2, 1, 3)
         self.image.setImage(self.mosaic, autoLevels=False)
-        self.bar.setLevels(levels)
+        if tuple(levels) != tuple(self.bar.levels()):  # setLevels lays the colour bar's axis out again, even unchanged
+            self.bar.setLevels(levels)
 
     def fit_width(self, width: int) -> None:
         """Lay the tiles out for ``width`` pixels: as many per row as fit at their preferred size, then scale to fill.
@@ -178,6 +203,7 @@ class _VectorLayer(QWidget):
         super().__init__()
         self.name = name
         self.units = units
+        self._y_range = None
         self.title = _title_label(title)
         self.plot = pg.PlotWidget()
         self.plot.setBackground(None)
@@ -200,8 +226,10 @@ class _VectorLayer(QWidget):
 
     def set_values(self, values: np.ndarray) -> None:
         self.bars.setOpts(height=np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0))
-        lo, hi = value_range(values)
-        self.plot.getPlotItem().setYRange(min(lo, 0.0), max(hi, 0.0), padding=0.05)
+        lo, hi = display_range(values)
+        if (lo, hi) != self._y_range:
+            self._y_range = (lo, hi)
+            self.plot.getPlotItem().setYRange(lo, hi, padding=0.05)
 
 
 class _ChannelDetail(QFrame):
@@ -314,7 +342,7 @@ class FeatureMapView(QWidget):
         self._maps.clear()
         for layer, values in zip(self._layers, arrays):
             if isinstance(layer, _MosaicLayer):
-                layer.set_maps(values, value_range(values))
+                layer.set_maps(values, display_range(values))
                 self._maps[layer.name] = values
             else:
                 layer.set_values(values.ravel())
