@@ -62,6 +62,12 @@ class _RunCurves:
         self.vy: list[float] = []
         self._ema = None
         self.dirty = False
+        self.lo = math.inf  # extremes of every y value drawn, kept as they come (read at every redraw)
+        self.hi = -math.inf
+        self.count = 0
+
+    def _extend(self, y: float):
+        self.lo, self.hi, self.count = min(self.lo, y), max(self.hi, y), self.count + 1
 
     def add_batch(self, x: float, y: float):
         if not math.isfinite(y):
@@ -69,6 +75,7 @@ class _RunCurves:
         self._ema = y if self._ema is None else SMOOTHING * self._ema + (1 - SMOOTHING) * y
         self.bx.append(x)
         self.by.append(self._ema)
+        self._extend(self._ema)
         self.dirty = True
 
     def flush(self):
@@ -80,15 +87,13 @@ class _RunCurves:
         if math.isfinite(y):
             self.ex.append(x)
             self.ey.append(y)
+            self._extend(y)
             self.train.setData(self.ex, self.ey)
         if val is not None and math.isfinite(val):
             self.vx.append(x)
             self.vy.append(val)
+            self._extend(val)
             self.val.setData(self.vx, self.vy)
-
-    def values(self) -> list[float]:
-        """Every y value drawn (batch curve, epoch points, validation points)."""
-        return self.by + self.ey + self.vy
 
     def dim(self):
         for item in (self.batch, self.train, self.val):
@@ -151,15 +156,17 @@ class TrainingPlots(QWidget):
     def _fit_y(self):
         """Keep each plot's y range on round numbers around its data; change it only when it must."""
         for plot, index, ceiling in ((self.loss_plot, 0, None), (self.accuracy_plot, 1, 1.0)):
-            values = [v for curves in self._runs for v in curves[index].values()]
-            if not values:
+            curves = [run[index] for run in self._runs]
+            count = sum(c.count for c in curves)
+            if not count:
                 continue
-            target = y_range_for(min(values), max(values), ceiling)
+            vmin, vmax = min(c.lo for c in curves), max(c.hi for c in curves)
+            target = y_range_for(vmin, vmax, ceiling)
             lo, hi = plot.getPlotItem().getViewBox().viewRange()[1]
             span = hi - lo
-            inside = lo - 0.02 * span <= min(values) and max(values) <= hi + 0.02 * span
+            inside = lo - 0.02 * span <= vmin and vmax <= hi + 0.02 * span
             # Zoom in only once there is a curve to fit (a first point alone would give a needle-thin range).
-            if not inside or (len(values) >= ZOOM_AFTER_POINTS and (target[1] - target[0]) < 0.4 * span):
+            if not inside or (count >= ZOOM_AFTER_POINTS and (target[1] - target[0]) < 0.4 * span):
                 plot.setYRange(*target, padding=0.02)
 
     def start_run(self, run: int, epochs: int | None = None):
