@@ -31,7 +31,6 @@ class GuiThreadGarbageCollector(QObject):
         self._holders = 0
         self._was_enabled = True
         self._frozen = False
-        self.collections = [0, 0, 0]
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.check)
@@ -67,7 +66,6 @@ class GuiThreadGarbageCollector(QObject):
             if counts[generation] <= threshold[generation]:
                 break
             gc.collect(generation)
-            self.collections[generation] += 1
 
     def freeze_startup(self):
         """Once per process, after TensorFlow and a model have loaded: collect, then freeze what survives."""
