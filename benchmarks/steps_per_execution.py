@@ -16,7 +16,6 @@ import json
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,20 +36,10 @@ def main(argv=None) -> int:
     from model.data import load_mnist, prepare
     from model.recipes import recipe
     from model.training import TrainCallbacks, Trainer
+    from seed_reference import _EpochTimer as EpochTimer  # the seed script's own epoch timer (this folder)
 
     tf_backend.configure(False)
     data = prepare(load_mnist(args.data), validation_split=0, limit_test=500)
-
-    class EpochTimer(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.times = []
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.t0 = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.times.append(time.perf_counter() - self.t0)
 
     def seed_way():
         keras.utils.set_random_seed(0)
