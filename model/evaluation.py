@@ -50,8 +50,10 @@ def evaluate(model, x: np.ndarray, labels: np.ndarray, batch_size: int = 1000, s
 
     Returns None when ``should_stop()`` became true.
     """
+    from model import tf_backend, towers
     from model.inference import as_batch
 
+    towers.install(model, tf_backend.towers())  # batches predicted in slices, one per core
     out = []
     n = len(x)
     for start in range(0, n, batch_size):

@@ -13,15 +13,58 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 _configured: str | None = None
+_towers = 1  # slices per batch run side by side on the CPU's cores (model/towers.py); 1 = Keras' own steps
+MAX_TOWERS = 4
+
+
+def cpu_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def plan_towers(cores: int, override: str | None = None) -> tuple[int, int]:
+    """``(towers, intra-op threads per kernel)`` for a CPU with ``cores`` cores.
+
+    One slice per core, single-threaded kernels, up to MAX_TOWERS slices (a slice of a 64-image batch should keep
+    16 images); more cores than that give each kernel more threads. ``override`` (the DIGIT_TRAINER_TOWERS
+    variable) sets the number of slices; 1 keeps Keras' own steps and TensorFlow's own threads.
+    """
+    towers = min(max(cores, 1), MAX_TOWERS)
+    if override:
+        try:
+            towers = max(1, min(int(override), 64))
+        except ValueError:
+            raise ValueError(f"DIGIT_TRAINER_TOWERS={override!r} is not a whole number of slices") from None
+    return towers, max(1, cores // towers)
+
+
+def towers() -> int:
+    """How many slices per batch the engine's models use (1 on a GPU, or when TensorFlow's threads were fixed)."""
+    return _towers
+
+
+def _set_cpu_threads(tf) -> int:
+    towers, intra = plan_towers(cpu_cores(), os.environ.get("DIGIT_TRAINER_TOWERS"))
+    if towers <= 1:
+        return 1
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(intra)
+        tf.config.threading.set_inter_op_parallelism_threads(max(cpu_cores(), towers))
+    except RuntimeError:
+        return 1  # TensorFlow already runs (someone used it before configure): keep its threads and Keras' steps
+    return towers
 
 
 def configure(force_cpu: bool = False) -> str:
     """Pick the device (a visible GPU unless ``force_cpu``) and return its human-readable name.
 
-    TensorFlow fixes its visible devices when it first initialises them, so the choice made by the first call
-    sticks for the life of the process; later calls return the same name.
+    On the CPU, also set TensorFlow's threads for data-parallel slices (see plan_towers and model/towers.py).
+    TensorFlow fixes its visible devices and threads when it first initialises them, so the choice made by the
+    first call sticks for the life of the process; later calls return the same name.
     """
-    global _configured
+    global _configured, _towers
     import tensorflow as tf
 
     if _configured is not None:
@@ -43,6 +86,7 @@ def configure(force_cpu: bool = False) -> str:
         _configured = f"GPU: {details.get('device_name', gpus[0].name)}"
     else:
         _configured = "CPU"
+        _towers = _set_cpu_threads(tf)
     return _configured
 
 

@@ -169,7 +169,7 @@ class Trainer:
         """
         import keras
 
-        from model import tf_backend
+        from model import tf_backend, towers
         from model.architecture import build_model
 
         cfg = self.config
@@ -181,6 +181,7 @@ class Trainer:
         if model is None:
             model = build_model(list(cfg.spec))
         compile_model(model, cfg)
+        towers.install(model, tf_backend.towers())
         n_train = len(data.x_train)
         train_ds = tf_backend.train_dataset(data.x_train, data.y_train, cfg.batch_size, cfg.seed, cfg.augmentation)
         val = (data.x_val, data.y_val) if data.x_val is not None and len(data.x_val) else None
