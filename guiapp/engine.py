@@ -11,6 +11,7 @@ queue while ``fit`` runs, so they bypass it thread-safely:
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import traceback
@@ -88,6 +89,10 @@ class Engine(QObject):
         self._saliency_box: ClassifyRequest | None = None
         self._source = ""
         self._previous = None  # (model, meta, source) from before the last fine-tuning
+        # (network, model, predictor) of the last run: a run of the same network trains this model object again,
+        # re-initialised, so that its traced functions are reused (model.training.reuse_compiled).
+        self._spare = None
+        self._reused_backup = None  # (model, variables) the reused model held before, put back if the run fails
         self._lock = threading.Lock()
         self._busy = False
         self.device = ""
@@ -159,10 +164,10 @@ class Engine(QObject):
         except Exception as exc:  # never leave a half-loaded model in use
             self.failed.emit("Opening a model", f"Model file '{path}' could not be loaded: {exc}")
 
-    def _set_model(self, model, meta: dict, source: str):
+    def _set_model(self, model, meta: dict, source: str, predictor=None):
         from model.inference import Predictor
 
-        predictor = Predictor(model)
+        predictor = predictor or Predictor(model)
         self._model, self._predictor, self._meta = model, predictor, dict(meta)
         self._source = source
         if self._previous is not None:
@@ -248,6 +253,7 @@ class Engine(QObject):
             return
         self._busy = True
         previous = (self._model, self._predictor, self._meta, self._source)
+        self._reused_backup = None
         try:
             self._train(config)
         except DigitTrainerError as exc:
@@ -268,13 +274,23 @@ class Engine(QObject):
     def _restore(self, previous):
         """Put back the model a failed run replaced (and show it again), so the failure loses nothing."""
         model, predictor, meta, source = previous
+        if self._reused_backup is not None:
+            reused, values = self._reused_backup
+            self._reused_backup = None
+            for variable, value in zip(_layer_variables(reused), values):
+                variable.assign(value)  # the run re-initialised the model it reused: give back what it held
+            if reused is model:
+                self._model, self._predictor, self._meta, self._source = model, predictor, meta, source
+                self.modelChanged.emit(self._model_info(source))
+                self._classify_last()
+                return
         if model is not None and model is not self._model:
             self._model, self._predictor, self._meta, self._source = model, predictor, meta, source
             self.modelChanged.emit(self._model_info(source))
             self._classify_last()
 
     def _train(self, config):
-        from model.architecture import build_model
+        from model.architecture import build_model, spec_to_json
         from model.training import TrainCallbacks, Trainer, TrainResult, run_data, run_metadata
 
         self.phaseChanged.emit("loading data")
@@ -302,9 +318,23 @@ class Engine(QObject):
         # Building can take a while: when memory runs out, TensorFlow retries the allocation for 10 s before failing.
         self.phaseChanged.emit("compiling")
         model = build_model(list(config.spec))
-        self._set_model(model, {"recipe": config.recipe}, "untrained")
+        predictor = None
+        network = json.dumps(spec_to_json(list(config.spec)), sort_keys=True)
+        if self._spare is not None and self._spare[0] == network:
+            # The same network as the last run: train that model object again from this run's initial weights
+            # (the fresh model's, so the run is the same as with a new model) and reuse its traced functions.
+            _, reused, reused_predictor = self._spare
+            targets, sources = _layer_variables(reused), _layer_variables(model)
+            if [v.shape for v in targets] == [v.shape for v in sources]:
+                self._reused_backup = (reused, [v.numpy() for v in targets])
+                for variable, fresh in zip(targets, sources):
+                    variable.assign(fresh)
+                model, predictor = reused, reused_predictor
+        self._set_model(model, {"recipe": config.recipe}, "untrained", predictor)
         self.trainingStarted.emit(config)
         model, result = trainer.run(prepared.pop(), model=model)
+        self._spare = (network, model, self._predictor)
+        self._reused_backup = None
         self._meta = run_metadata(config, result, raw.source)
         self._source = "trained"
         self.modelChanged.emit(self._model_info("trained"))
@@ -442,6 +472,11 @@ class Engine(QObject):
             self.failed.emit("Saving the model", str(exc))
         finally:
             self.phaseChanged.emit("idle")
+
+
+def _layer_variables(model) -> list:
+    """Every layer's variables (weights and random-generator states), in layer order; not the optimiser's or metrics'."""
+    return [variable for layer in model.layers for variable in layer.variables]
 
 
 class EngineThread(QObject):

@@ -148,7 +148,29 @@ def compile_model(model, config: TrainConfig):
         "sgd": keras.optimizers.SGD,
     }[config.optimizer](learning_rate=config.lr())
     model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
+    model._digit_optimizer = config.optimizer  # lets a later run reuse the compiled model (reuse_compiled)
     return model
+
+
+def reuse_compiled(model, config: TrainConfig) -> bool:
+    """Ready ``model`` for a new run of ``config`` without compiling it again, if an earlier run compiled it alike.
+
+    Compiling makes Keras trace new step functions on their first call: a second or so before the first batch,
+    and native memory TensorFlow does not give back (about 0.2-0.3 MB a run, docs/reliability.md). A model that
+    compile_model compiled with the same optimiser gets its optimiser's state zeroed (step count, moving averages:
+    exactly a new optimiser's) and the run's learning rate; its traced functions are then used again. Returns
+    False, changing nothing, when the model must be compiled.
+    """
+    import keras
+
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or getattr(model, "_digit_optimizer", None) != config.optimizer:
+        return False
+    for variable in optimizer.variables:
+        if variable is not optimizer._learning_rate:
+            variable.assign(keras.ops.zeros(variable.shape, dtype=variable.dtype))
+    optimizer.learning_rate = config.lr()
+    return True
 
 
 class Trainer:
@@ -180,7 +202,8 @@ class Trainer:
         keras.utils.set_random_seed(cfg.seed)
         if model is None:
             model = build_model(list(cfg.spec))
-        compile_model(model, cfg)
+        if not reuse_compiled(model, cfg):
+            compile_model(model, cfg)
         towers.install(model, tf_backend.towers())
         n_train = len(data.x_train)
         train_ds = tf_backend.train_dataset(data.x_train, data.y_train, cfg.batch_size, cfg.seed, cfg.augmentation)
@@ -260,6 +283,9 @@ def _train_functions(model, group: int):
     """
     if group <= 1:
         return None
+    cached = getattr(model, "_digit_train_functions", None)
+    if cached is not None and cached[0] == group and model.train_function in cached[1:]:
+        return cached[1:]  # the model was not compiled since (reuse_compiled): its traced functions still hold
     model.make_train_function(force=True)
     single = model.train_function
     model.steps_per_execution = group
@@ -275,6 +301,7 @@ def _train_functions(model, group: int):
         finally:
             model.steps_per_execution = 1
 
+    model._digit_train_functions = (group, single, grouped)
     return single, grouped
 
 

@@ -176,3 +176,31 @@ def test_out_of_memory_during_fit_is_reported_and_the_old_model_returns(make_win
     assert_dialog_shows(window, message)
     qtbot.waitUntil(lambda: window.model_summary.source_label.text() == source, timeout=10_000)
     np.testing.assert_array_equal(classify(window, qtbot), before)
+
+
+def test_out_of_memory_in_a_rerun_of_the_same_network_gives_back_the_trained_weights(make_window, qtbot, monkeypatch):
+    """A rerun of the last run's network retrains that very model object (engine: reuse of traced functions), so
+    the run re-initialises it before fit. When fit then fails, the weights it had come back, and the answers too."""
+    import keras
+    import tensorflow as tf
+
+    window = make_window()
+    with qtbot.waitSignal(window.trainingFinished, timeout=180_000) as first:
+        window.train(recipe("seed", **SMALL))
+    assert first.args[0] is not None and first.args[0].test_accuracy is not None
+    trained = window.engine._model
+    weights = [w.copy() for w in trained.get_weights()]
+    before = classify(window, qtbot)
+
+    def exhausted(self, *args, **kwargs):
+        raise tf.errors.ResourceExhaustedError(None, None, "OOM when allocating tensor with shape[60000,26,26,32]")
+
+    monkeypatch.setattr(keras.Model, "fit", exhausted)
+    with qtbot.waitSignal(window.trainingFinished, timeout=120_000) as finished:
+        window.train(recipe("seed", **{**SMALL, "batch_size": 60000, "limit_train": None}))
+    assert finished.args[0] is None
+    assert_told(window, "out of memory with batch size 60000")
+    assert window.engine._model is trained
+    for now, then in zip(trained.get_weights(), weights):
+        np.testing.assert_array_equal(now, then)
+    np.testing.assert_array_equal(classify(window, qtbot), before)

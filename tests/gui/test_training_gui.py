@@ -143,3 +143,17 @@ def test_pen_down_asks_training_for_single_steps(window):
     QApplication.sendEvent(canvas, press)
     assert window.draw_panel.generation() == 0  # nothing asked of the engine yet
     assert control.prompt
+
+
+def test_training_the_same_network_again_reuses_the_model_and_gives_the_same_result(window, qtbot, train_small):
+    """A second run of the same network re-initialises and retrains the last run's model object (its traced
+    functions are reused: no new TensorFlow memory per run); it must end exactly where a new model would."""
+    results, models = [], []
+    for _ in range(2):
+        with qtbot.waitSignal(window.trainingFinished, timeout=180_000) as blocker:
+            train_small(window, qtbot, limit=800, batch_size=32)
+        results.append(blocker.args[0])
+        models.append(window.engine._model)
+    assert models[0] is models[1]
+    assert results[1].test_accuracy == pytest.approx(results[0].test_accuracy, abs=1e-9)
+    assert results[1].history[0].loss == pytest.approx(results[0].history[0].loss, rel=1e-6)

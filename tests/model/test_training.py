@@ -481,3 +481,31 @@ def test_training_images_handed_over_are_freed_once_the_pipeline_holds_them(raw_
     cfg = recipe("seed", epochs=1, batch_size=64)
     Trainer(cfg, rec.callbacks()).run(prepared.pop())
     assert alive_during_training and not any(alive_during_training)
+
+
+def test_a_reused_model_trains_exactly_as_a_new_one(data):
+    """reuse_compiled: a second run on the same model object, re-initialised, uses its traced functions again and
+    ends with the weights a brand-new model gets; a different optimiser compiles afresh."""
+    import keras
+
+    from model.training import reuse_compiled
+
+    cfg = recipe("seed", epochs=1, seed=3, steps_per_execution=4)
+    first = fresh_model(cfg)
+    initial = [v.numpy() for v in first.weights]
+    trained_new, result_new = Trainer(cfg).run(data, first)
+    functions = trained_new._digit_train_functions
+    weights_new = trained_new.get_weights()
+
+    for variable, value in zip(first.weights, initial):
+        variable.assign(value)
+    trained_again, result_again = Trainer(cfg).run(data, first)
+    assert trained_again is first and trained_again._digit_train_functions is functions  # nothing traced again
+    for a, b in zip(trained_again.get_weights(), weights_new):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+    assert result_again.test_accuracy == pytest.approx(result_new.test_accuracy, abs=1e-9)
+    assert steps_done(first) == math.ceil(len(data.x_train) / 64)  # the step count restarted from 0
+
+    other = recipe("seed", epochs=1, optimizer="adam")
+    assert not reuse_compiled(first, other)
+    assert isinstance(first.optimizer, keras.optimizers.RMSprop)
