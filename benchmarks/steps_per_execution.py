@@ -5,6 +5,11 @@ Trains the seed network on all of MNIST (batch 64, RMSprop, no validation) a few
 turn, ``--cycles`` times. Epoch 1 (tracing) is left out. Prints each run's epoch times, then the medians and their
 ratios to the seed's way. This is what chose TrainConfig.steps_per_execution = 8 (benchmarks/RESULTS.md).
 
+The engine's ``tf_backend.configure`` sets TensorFlow's threads for the whole process (single-threaded kernels for
+its data-parallel slices, model/towers.py), so here the seed's way runs with those threads too, which slows it;
+run with ``DIGIT_TRAINER_TOWERS=1`` to compare the groups under TensorFlow's default threads, and see
+``benchmarks/towers.py`` for the slices against them (separate processes).
+
 Usage: ``DIGIT_TRAINER_DATA=../shared/data/mnist.npz python benchmarks/steps_per_execution.py [--cycles 2]
 [--epochs 3] [--groups 1,4,8,16]``
 """
