@@ -164,7 +164,12 @@ def train_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, augm
     if augmentation is not None:
         augment = make_augmenter(augmentation, seed)
         ds = ds.map(lambda a, b: (augment(a), b), num_parallel_calls=tf.data.AUTOTUNE)
-    return ds.prefetch(tf.data.AUTOTUNE)
+        return ds.prefetch(tf.data.AUTOTUNE)
+    # Nothing to tune in a gather and a cast: tf.data's autotuner then only costs. With it on, training stalled for
+    # about a second at the start of the third epoch in every seed run traced (benchmarks/RESULTS.md).
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return ds.prefetch(2).with_options(options)
 
 
 def exact_uint8(x: np.ndarray, chunk: int = 4096) -> np.ndarray | None:
