@@ -214,9 +214,11 @@ def run_train(args):
     t_idle = time.perf_counter()
     pause(IDLE_BASELINE_MS)
     t0 = time.perf_counter()
+    gui_cpu0, process_cpu0 = time.thread_time(), time.process_time()
     window.train(cfg)
     if not wait_for(rec.changed, lambda: rec.finished_at is not None, 1800):
         raise SystemExit("training did not finish within 30 minutes")
+    gui_cpu, process_cpu = time.thread_time() - gui_cpu0, time.process_time() - process_cpu0
     beat.timer.stop()
     result = window.last_result
     finish(
@@ -228,6 +230,8 @@ def run_train(args):
             "epoch_seconds": [r.seconds for r in rec.epochs],
             "test_accuracy": None if result is None else result.test_accuracy,
             "run_seconds": rec.finished_at - t0,
+            "gui_thread_cpu_seconds": gui_cpu,  # the GUI thread's own CPU time during the run (this thread)
+            "process_cpu_seconds": process_cpu,
             "heartbeat_late_ms_idle": beat.lateness_ms(t_idle, t0),
             "heartbeat_late_ms_whole_run": beat.lateness_ms(t0, rec.finished_at),
             "heartbeat_late_ms_after_first_batch": beat.lateness_ms(rec.first_batch_at or t0, rec.finished_at),
