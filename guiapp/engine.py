@@ -274,17 +274,13 @@ class Engine(QObject):
     def _restore(self, previous):
         """Put back the model a failed run replaced (and show it again), so the failure loses nothing."""
         model, predictor, meta, source = previous
+        reinitialised = None
         if self._reused_backup is not None:
-            reused, values = self._reused_backup
+            reinitialised, values = self._reused_backup
             self._reused_backup = None
-            for variable, value in zip(_layer_variables(reused), values):
+            for variable, value in zip(_layer_variables(reinitialised), values):
                 variable.assign(value)  # the run re-initialised the model it reused: give back what it held
-            if reused is model:
-                self._model, self._predictor, self._meta, self._source = model, predictor, meta, source
-                self.modelChanged.emit(self._model_info(source))
-                self._classify_last()
-                return
-        if model is not None and model is not self._model:
+        if model is not None and (model is not self._model or model is reinitialised):
             self._model, self._predictor, self._meta, self._source = model, predictor, meta, source
             self.modelChanged.emit(self._model_info(source))
             self._classify_last()

@@ -46,12 +46,13 @@ def towers() -> int:
 
 
 def _set_cpu_threads(tf) -> int:
-    towers, intra = plan_towers(cpu_cores(), os.environ.get("DIGIT_TRAINER_TOWERS"))
+    cores = cpu_cores()
+    towers, intra = plan_towers(cores, os.environ.get("DIGIT_TRAINER_TOWERS"))
     if towers <= 1:
         return 1
     try:
         tf.config.threading.set_intra_op_parallelism_threads(intra)
-        tf.config.threading.set_inter_op_parallelism_threads(max(cpu_cores(), towers))
+        tf.config.threading.set_inter_op_parallelism_threads(max(cores, towers))
     except RuntimeError:
         return 1  # TensorFlow already runs (someone used it before configure): keep its threads and Keras' steps
     return towers

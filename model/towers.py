@@ -56,12 +56,31 @@ def _slices(t, k: int, n):
     return [t[bounds[i] : bounds[i + 1]] for i in range(k)]
 
 
+def _in_slices(fn, k: int, n, *tensors):
+    """``fn`` called with each tensor as a list of ``k`` slices when the batch has at least ``k`` rows, else as a
+    list of one (the kernels refuse empty slices)."""
+    import tensorflow as tf
+
+    return tf.cond(n >= k, lambda: fn(*(_slices(t, k, n) for t in tensors)), lambda: fn(*([t] for t in tensors)))
+
+
+def _joined(parts):
+    import tensorflow as tf
+
+    return tf.concat(parts, 0) if len(parts) > 1 else parts[0]
+
+
+def _unpack(data):
+    from keras.src.trainers.data_adapters import data_adapter_utils
+
+    return data_adapter_utils.unpack_x_y_sample_weight(data)
+
+
 def _plain(data):
     """``(x, y)`` when the step can run in slices (one input tensor, no sample weights), else None."""
     import tensorflow as tf
-    from keras.src.trainers.data_adapters import data_adapter_utils
 
-    x, y, sample_weight = data_adapter_utils.unpack_x_y_sample_weight(data)
+    x, y, sample_weight = _unpack(data)
     if sample_weight is not None or not isinstance(x, tf.Tensor) or (y is not None and not isinstance(y, tf.Tensor)):
         return None
     return x, y
@@ -96,11 +115,9 @@ def _train_step(model, k: int, data):
             grads = gi if grads is None else [a + b for a, b in zip(grads, gi)]
             total += loss
             preds.append(pi)
-        return total, tf.concat(preds, 0) if len(preds) > 1 else preds[0], grads
+        return total, _joined(preds), grads
 
-    loss, y_pred, grads = tf.cond(
-        n >= k, lambda: forward_backward(_slices(x, k, n), _slices(y, k, n)), lambda: forward_backward([x], [y])
-    )
+    loss, y_pred, grads = _in_slices(forward_backward, k, n, x, y)
     model._loss_tracker.update_state(loss, sample_weight=n)
     model.optimizer.apply_gradients(zip(grads, weights))
     return model.compute_metrics(x, y, y_pred, sample_weight=None)
@@ -118,23 +135,17 @@ def _test_step(model, k: int, data):
     def forward(xs, ys):
         preds = [model(xi, training=False) for xi in xs]
         loss = tf.add_n([_summed_loss(yi, pi) for yi, pi in zip(ys, preds)]) / tf.cast(n, preds[0].dtype)
-        return loss, tf.concat(preds, 0) if len(preds) > 1 else preds[0]
+        return loss, _joined(preds)
 
-    loss, y_pred = tf.cond(n >= k, lambda: forward(_slices(x, k, n), _slices(y, k, n)), lambda: forward([x], [y]))
+    loss, y_pred = _in_slices(forward, k, n, x, y)
     model._loss_tracker.update_state(loss, sample_weight=n)
     return model.compute_metrics(x, y, y_pred, sample_weight=None)
 
 
 def _predict_step(model, k: int, data):
     import tensorflow as tf
-    from keras.src.trainers.data_adapters import data_adapter_utils
 
-    x, _, _ = data_adapter_utils.unpack_x_y_sample_weight(data)
+    x, _, _ = _unpack(data)
     if not isinstance(x, tf.Tensor):
         return type(model).predict_step(model, data)
-    n = tf.shape(x)[0]
-    return tf.cond(
-        n >= k,
-        lambda: tf.concat([model(xi, training=False) for xi in _slices(x, k, n)], 0),
-        lambda: model(x, training=False),
-    )
+    return _in_slices(lambda xs: _joined([model(xi, training=False) for xi in xs]), k, tf.shape(x)[0], x)
