@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer, Signal, S
 from PySide6.QtGui import QBrush, QColor, QImage, QKeySequence, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from guiapp.qimage import gray_qimage
 from model import preprocess
 from model.errors import DigitTrainerError
 from model.images import load_image_file
@@ -43,13 +44,6 @@ def _stroke_path(points: list[tuple[float, float]]) -> QPainterPath:
             path.quadTo(QPointF(*points[i]), _mid(points[i], points[i + 1]))
         path.lineTo(QPointF(*points[-1]))
     return path
-
-
-def _as_qimage_gray(img: np.ndarray) -> QImage:
-    """(h, w) floats in [0, 1] -> a Grayscale8 QImage that owns its pixels."""
-    a = np.ascontiguousarray(np.round(np.clip(np.nan_to_num(img), 0.0, 1.0) * 255).astype(np.uint8))
-    h, w = a.shape
-    return QImage(a.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
 
 
 class DrawCanvas(QWidget):
@@ -181,7 +175,7 @@ class DrawCanvas(QWidget):
             a = a[..., 0]
         if a.ndim != 2 or min(a.shape) < 1:
             raise ValueError(f"expected a 2-D greyscale image, got an array of shape {a.shape}")
-        src = _as_qimage_gray(a)
+        src = gray_qimage(a)
         scaled = src.scaled(
             self._size, self._size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
         )

@@ -5,21 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollBar, QVBoxLayout, QWidget
 
+from guiapp.qimage import gray_pixmap
+
 PER_PAGE = 9
-
-
-def gray_pixmap(img: np.ndarray, size: int) -> QPixmap:
-    """A uint8 or [0, 1] float greyscale array as a pixmap enlarged with crisp pixels."""
-    a = np.asarray(img)
-    if a.dtype != np.uint8:
-        a = np.clip(a * 255, 0, 255).astype(np.uint8)
-    a = np.ascontiguousarray(a)
-    h, w = a.shape
-    qimg = QImage(a.data, w, h, w, QImage.Format_Grayscale8).copy()
-    return QPixmap.fromImage(qimg).scaled(size, size, Qt.KeepAspectRatio, Qt.FastTransformation)
 
 
 class DatasetView(QWidget):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPixmap
+from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guiapp.qimage import gray_pixmap
+
 GALLERY_LIMIT = 400  # images shown for one cell; the title says when there are more
 THUMB = 56  # 28 x 28 shown twice as large
 CELL_PX = 40
@@ -36,13 +38,7 @@ INDEX_ROLE = Qt.ItemDataRole.UserRole
 
 def thumbnail(img: np.ndarray, size: int = THUMB) -> QPixmap:
     """A (28, 28) image, uint8 or floats in [0, 1], as a pixmap ``size`` px square with visible pixels."""
-    a = np.asarray(img)
-    if a.dtype != np.uint8:
-        a = np.round(np.clip(np.nan_to_num(a.astype(np.float64)), 0, 1) * 255).astype(np.uint8)
-    a = np.ascontiguousarray(a.reshape(28, 28))
-    q = QImage(a.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
-    return QPixmap.fromImage(q.scaled(size, size, Qt.AspectRatioMode.IgnoreAspectRatio,
-                                      Qt.TransformationMode.FastTransformation))
+    return gray_pixmap(np.asarray(img).reshape(28, 28), size)
 
 
 def cell_colour(count: int, row_total: int, diagonal: bool, max_off: int) -> QColor:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont, QImage, QPixmap
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from guiapp.qimage import gray_pixmap
 from model.preprocess import FIELD, entropy
 
 UNSURE_MAX_PROB = 0.9
@@ -63,15 +64,6 @@ def result_text(probabilities: np.ndarray) -> str:
     if p[second] >= SECOND_GUESS_MIN:
         return f"{digit}  ({pct:.0f} %, unsure — could be {second})"
     return f"{digit}  ({pct:.0f} %, unsure — not like any digit)"
-
-
-def gray_pixmap(img: np.ndarray, scale: int) -> QPixmap:
-    """(h, w) floats in [0, 1] -> a pixmap enlarged ``scale`` times with nearest-neighbour (visible) pixels."""
-    a = np.ascontiguousarray(np.round(np.clip(np.nan_to_num(img), 0, 1) * 255).astype(np.uint8))
-    h, w = a.shape
-    q = QImage(a.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
-    return QPixmap.fromImage(q.scaled(w * scale, h * scale, Qt.AspectRatioMode.IgnoreAspectRatio,
-                                      Qt.TransformationMode.FastTransformation))
 
 
 class PredictionPanel(QWidget):
@@ -167,7 +159,7 @@ class PredictionPanel(QWidget):
 
     def show_preprocessed(self, img: np.ndarray) -> None:
         """Show the (28, 28) model input, one visible block per pixel."""
-        self.preview.setPixmap(gray_pixmap(np.asarray(img).reshape(FIELD, FIELD), PREVIEW_SCALE))
+        self.preview.setPixmap(gray_pixmap(np.asarray(img).reshape(FIELD, FIELD), FIELD * PREVIEW_SCALE))
 
     def show_empty(self) -> None:
         """Nothing drawn: no digit in the label, flat bars, black preview."""
