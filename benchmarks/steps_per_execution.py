@@ -40,7 +40,8 @@ def main(argv=None) -> int:
     from model.architecture import build_model, seed_spec
     from model.data import load_mnist, prepare
     from model.recipes import recipe
-    from model.training import TrainCallbacks, Trainer
+    from model.reports import TrainCallbacks
+    from model.training import Trainer
     from seed_reference import _EpochTimer as EpochTimer  # the seed script's own epoch timer (this folder)
 
     tf_backend.configure(False)

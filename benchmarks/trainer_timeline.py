@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def rates(args, data):
     from model import tf_backend
     from model.recipes import recipe
-    from model.training import TrainCallbacks, Trainer
+    from model.reports import TrainCallbacks
+    from model.training import Trainer
 
     if args.autotune:
         import tensorflow as tf
@@ -61,7 +62,8 @@ def rerun(args, data):
 
     from model.architecture import build_model, seed_spec
     from model.recipes import recipe
-    from model.training import TrainCallbacks, Trainer
+    from model.reports import TrainCallbacks
+    from model.training import Trainer
 
     cfg = recipe("seed", epochs=1)
     timings = {"new model": [], "rerun (reused model)": []}

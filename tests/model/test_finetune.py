@@ -74,7 +74,7 @@ def test_too_few_samples_is_a_clear_error(small_model, raw_mnist):
 
 
 def test_stop_leaves_no_model(small_model, raw_mnist):
-    from model.training import TrainControl
+    from model.control import TrainControl
 
     x, y = user_samples()
     control = TrainControl()

@@ -23,6 +23,6 @@ def test_full_seed_recipe_reaches_99_percent(raw_mnist):
 
 
 def _callbacks(epochs):
-    from model.training import TrainCallbacks
+    from model.reports import TrainCallbacks
 
     return TrainCallbacks(on_epoch=epochs.append)

@@ -14,13 +14,15 @@ import time
 import numpy as np
 import pytest
 
-import model.training as training
+import model.reporter as reporter
 from model.architecture import build_model
 from model.data import prepare
 from model.errors import DigitTrainerError
 from model.inference import Predictor
 from model.recipes import TrainConfig, recipe
-from model.training import TrainCallbacks, TrainControl, Trainer
+from model.control import TrainControl
+from model.reports import TrainCallbacks
+from model.training import Trainer
 
 GUARD_S = 120  # deadlock guard for waits between threads; never reached when things work
 
@@ -364,7 +366,7 @@ def test_nan_loss_stops_and_restores_the_last_good_weights(data):
 
 def test_nan_loss_never_restores_weights_that_made_it(data, monkeypatch):
     """Snapshot every batch: the weights kept are the last ones a finite loss was computed with."""
-    monkeypatch.setattr(training, "SNAPSHOT_EVERY", 1)
+    monkeypatch.setattr(reporter, "SNAPSHOT_EVERY", 1)
     cfg = recipe("seed", epochs=1, batch_size=32, optimizer="sgd", learning_rate=100.0, steps_per_execution=1)
     model = fresh_model(cfg)
     after_batch = [model.get_weights()]  # after_batch[j]: the weights after j updates
