@@ -9,27 +9,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from guiapp.ranges import round_range
+
 KEEP_RUNS = 3
 FLUSH_MS = 300  # batch curves are redrawn at about 3 Hz
 ZOOM_AFTER_POINTS = 20  # the y range narrows to the data only once this many values are drawn
 RUN_COLOURS = ["#4fc3f7", "#ffb74d", "#81c784", "#e57373", "#ba68c8"]
 SMOOTHING = 0.8  # exponential moving average over the reports (each already the mean of about 0.1 s of batches)
-
-
-def y_range_for(lo: float, hi: float, ceiling: float | None = None) -> tuple[float, float]:
-    """[lo, hi] widened to multiples of a round step (1, 2 or 5 x 10^k, about a quarter of the span)."""
-    span = max(hi - lo, 0.2 * abs(hi), 1e-3)
-    power = 10.0 ** math.floor(math.log10(span / 4))
-    step = next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= span / 4)
-    bottom = math.floor(lo / step) * step
-    top = math.ceil(hi / step) * step
-    if lo >= 0:
-        bottom = max(bottom, 0.0)
-    if ceiling is not None and hi <= ceiling:
-        top = min(top, ceiling)
-    if top <= bottom:
-        top = bottom + step
-    return bottom, top
 
 
 class _RunCurves:
@@ -161,7 +147,7 @@ class TrainingPlots(QWidget):
             if not count:
                 continue
             vmin, vmax = min(c.lo for c in curves), max(c.hi for c in curves)
-            target = y_range_for(vmin, vmax, ceiling)
+            target = round_range(vmin, vmax, ceiling)
             lo, hi = plot.getPlotItem().getViewBox().viewRange()[1]
             span = hi - lo
             inside = lo - 0.02 * span <= vmin and vmax <= hi + 0.02 * span
