@@ -10,7 +10,8 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtWidgets import QLabel  # noqa: E402
 
-from guiapp.feature_maps import FeatureMapView, KernelView  # noqa: E402
+from guiapp.feature_maps import FeatureMapView  # noqa: E402
+from guiapp.kernel_view import KernelView  # noqa: E402
 from model.inference import Activation  # noqa: E402
 
 SEED = [
@@ -179,10 +180,11 @@ def test_a_diverged_network_does_not_break_the_view(view):
 
 @pytest.mark.parametrize(
     "values, expected",
-    [([0.0, 0.83], (0.0, 1.0)), ([0.0, 1.3], (0.0, 1.5)), ([0.0, 2.2], (0.0, 3.0)), ([-0.4, 3.1], (-0.5, 5.0)),
-     ([0.0, 6.9], (0.0, 7.0)), ([0.0, 7.5], (0.0, 10.0)), ([0.001, 0.012], (0.0, 0.015)), ([0.0, 1.0], (0.0, 1.0))],
+    [([0.0, 0.83], (0.0, 1.0)), ([0.0, 1.3], (0.0, 1.5)), ([0.0, 2.2], (0.0, 3.0)), ([-0.4, 3.1], (-1.0, 4.0)),
+     ([0.0, 6.9], (0.0, 8.0)), ([0.0, 7.5], (0.0, 8.0)), ([0.001, 0.012], (0.0, 0.015)), ([0.0, 1.0], (0.0, 1.0)),
+     ([0.5, 0.6], (0.0, 0.8)), ([-3.0, -1.0], (-3.0, 0.0))],
 )
 def test_display_range_rounds_outward(values, expected):
-    from guiapp.feature_maps import display_range
+    from guiapp.ranges import display_range
 
     assert display_range(np.array(values, dtype=np.float32)) == pytest.approx(expected)

@@ -1,0 +1,69 @@
+"""One channel of a layer enlarged, on its own colour scale, with its value range: the feature maps' close-up."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout
+
+from guiapp.layer_maps import ACTIVATION_CMAP, BAR_WIDTH, title_label
+from guiapp.ranges import value_range
+
+DETAIL_PX = 220
+
+
+class ChannelDetail(QFrame):
+    """One channel enlarged (``channelDetail``), with min, max and mean below it and a button that closes it.
+
+    Signals
+    -------
+    closed()
+        The close button was clicked.
+    """
+
+    closed = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("channelDetail")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFixedWidth(DETAIL_PX + BAR_WIDTH + 70)
+        self.title = title_label()
+        close = QToolButton()
+        close.setText("✕")
+        close.setToolTip("Close the enlarged view")
+        close.clicked.connect(self.closed)
+        self.range = QLabel()
+        self.range.setWordWrap(True)
+        self.glw = pg.GraphicsLayoutWidget()
+        self.glw.setBackground(None)
+        self.glw.setFixedHeight(DETAIL_PX)
+        vb = self.glw.addViewBox(row=0, col=0)
+        vb.setAspectLocked(True)
+        vb.invertY(True)
+        vb.setMouseEnabled(x=False, y=False)
+        vb.setMenuEnabled(False)
+        self.vb = vb
+        self.image = pg.ImageItem(axisOrder="row-major")
+        vb.addItem(self.image)
+        self.bar = pg.ColorBarItem(values=(0, 1), colorMap=pg.colormap.get(ACTIVATION_CMAP), interactive=False,
+                                   width=BAR_WIDTH, colorMapMenu=False)
+        self.bar.setImageItem(self.image)
+        self.glw.addItem(self.bar, row=0, col=1)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.glw)
+        layout.addWidget(self.range)
+        layout.addStretch(1)
+
+    def show_channel(self, title: str, img: np.ndarray) -> None:
+        """Show ``img`` (h, w) under ``title``, its colour scale spanning its own finite values."""
+        self.title.setText(title)
+        self.range.setText(f"min {float(img.min()):.3g} · max {float(img.max()):.3g} · mean {float(img.mean()):.3g}")
+        self.image.setImage(img, autoLevels=False)
+        self.bar.setLevels(value_range(img))
+        self.vb.setRange(xRange=(0, img.shape[1]), yRange=(0, img.shape[0]), padding=0)
