@@ -7,6 +7,8 @@ why most draw-a-digit apps misread digits drawn small or off-centre.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 BOX = 20  # longer side after scaling
@@ -85,17 +87,40 @@ def ink_bbox(img: np.ndarray, threshold: float = INK_THRESHOLD):
     return rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
 
 
-def to_mnist(img: np.ndarray, threshold: float = INK_THRESHOLD) -> np.ndarray | None:
-    """White-on-black image (h, w), values in [0, 1] -> float32 (28, 28) as MNIST would have it; None if blank.
+@dataclass(frozen=True)
+class Geometry:
+    """Where :func:`to_mnist` puts a drawing: the ink's crop box, its scale, and where the crop's corner lands.
 
-    Crop to the ink, scale the longer side to 20 px keeping the aspect ratio (area filter), then place it so that
-    its centre of mass is where MNIST's is (:data:`CENTRE`, the centre of pixel 14 of the 28x28 field; sub-pixel, so
-    nothing is rounded away).
+    Pixel (r, c) of the crop covers field rows ``offset_y + r * scale`` to ``offset_y + (r + 1) * scale`` and
+    columns ``offset_x + c * scale`` to ``offset_x + (c + 1) * scale``, in the 28x28 field's pixel units.
     """
+
+    top: int
+    bottom: int  # exclusive, as are right and the crop's slices
+    left: int
+    right: int
+    scale: float
+    offset_y: float
+    offset_x: float
+
+    def crop(self, img: np.ndarray) -> np.ndarray:
+        return img[self.top : self.bottom, self.left : self.right]
+
+
+def clean_image(img: np.ndarray) -> np.ndarray:
+    """A white-on-black image (h, w) as float64 in [0, 1], NaN as 0: what :func:`mnist_geometry` expects."""
     img = np.asarray(img, dtype=np.float64)
     if img.ndim != 2:
         raise ValueError(f"expected a 2-D greyscale image, got shape {img.shape}")
-    img = np.nan_to_num(np.clip(img, 0.0, 1.0))
+    return np.nan_to_num(np.clip(img, 0.0, 1.0))
+
+
+def mnist_geometry(img: np.ndarray, threshold: float = INK_THRESHOLD) -> Geometry | None:
+    """MNIST's size and place for the ink of ``img`` (a :func:`clean_image`); None if there is no ink.
+
+    The crop is the ink's bounding box; its longer side is scaled to :data:`BOX` px keeping the aspect ratio, and it
+    is shifted so that its centre of mass lands on :data:`CENTRE` (sub-pixel, so nothing is rounded away).
+    """
     box = ink_bbox(img, threshold)
     if box is None:
         return None
@@ -107,8 +132,20 @@ def to_mnist(img: np.ndarray, threshold: float = INK_THRESHOLD) -> np.ndarray | 
     ys, xs = np.arange(h) + 0.5, np.arange(w) + 0.5
     cy = (crop.sum(axis=1) @ ys) / mass * scale  # centre of mass in scaled pixels, from the crop's corner
     cx = (crop.sum(axis=0) @ xs) / mass * scale
-    oy, ox = CENTRE - cy, CENTRE - cx
-    out = area_resample(area_resample(crop, scale, oy, FIELD, axis=0), scale, ox, FIELD, axis=1)
+    return Geometry(int(top), int(bottom), int(left), int(right), scale, CENTRE - cy, CENTRE - cx)
+
+
+def to_mnist(img: np.ndarray, threshold: float = INK_THRESHOLD) -> np.ndarray | None:
+    """White-on-black image (h, w), values in [0, 1] -> float32 (28, 28) as MNIST would have it; None if blank.
+
+    The ink is cropped, scaled and shifted as :func:`mnist_geometry` says, with an area filter (anti-aliased).
+    """
+    img = clean_image(img)
+    g = mnist_geometry(img, threshold)
+    if g is None:
+        return None
+    crop = g.crop(img)
+    out = area_resample(area_resample(crop, g.scale, g.offset_y, FIELD, axis=0), g.scale, g.offset_x, FIELD, axis=1)
     return np.clip(out, 0.0, 1.0).astype(np.float32)
 
 

@@ -4,8 +4,9 @@ The map is ``|d p_class / d x|`` (Simonyan et al. 2014), smoothed over a few noi
 (SmoothGrad, Smilkov et al. 2017) so that it shows strokes rather than pixel noise. Only :func:`_input_gradients`
 knows about TensorFlow (Keras 3 has no backend-neutral gradient call); the rest is numpy.
 
-:func:`to_canvas` carries a 28x28 map back to the drawing canvas through the same crop / scale / shift that
-:func:`model.preprocess.to_mnist` applied, so the overlay lines up with the strokes the user drew.
+:func:`to_canvas` carries a 28x28 map back to the drawing canvas through the crop / scale / shift that
+:func:`model.preprocess.to_mnist` applied (:func:`model.preprocess.mnist_geometry`), so the overlay lines up with the
+strokes the user drew.
 """
 
 from __future__ import annotations
@@ -61,38 +62,6 @@ def saliency(model, image: np.ndarray, digit: int | None = None, samples: int = 
     return Saliency(int(digit), float(probs[0, digit]), values.astype(np.float32))
 
 
-def _geometry(img: np.ndarray, threshold: float = preprocess.INK_THRESHOLD):
-    """How :func:`model.preprocess.to_mnist` maps ``img``: (crop box, scale, row offset, column offset) or None.
-
-    Canvas pixel (r, c) of the crop covers field rows ``oy + r * scale`` to ``oy + (r + 1) * scale`` (likewise for
-    columns), in the 28x28 field's pixel units.
-    """
-    box = preprocess.ink_bbox(img, threshold)
-    if box is None:
-        return None
-    top, bottom, left, right = box
-    crop = img[top:bottom, left:right]
-    h, w = crop.shape
-    scale = preprocess.BOX / max(h, w)
-    mass = crop.sum()
-    centre = getattr(preprocess, "CENTRE", preprocess.FIELD / 2)
-    cy = (crop.sum(axis=1) @ (np.arange(h) + 0.5)) / mass * scale
-    cx = (crop.sum(axis=0) @ (np.arange(w) + 0.5)) / mass * scale
-    return box, scale, centre - cy, centre - cx
-
-
-def forward(img: np.ndarray) -> np.ndarray | None:
-    """``img`` (h, w) taken to 28x28 with :func:`_geometry` (equals ``to_mnist``; the tests check that it does)."""
-    img = np.nan_to_num(np.clip(np.asarray(img, dtype=np.float64), 0.0, 1.0))
-    geometry = _geometry(img)
-    if geometry is None:
-        return None
-    (top, bottom, left, right), scale, oy, ox = geometry
-    ry = preprocess.resample_matrix(bottom - top, scale, oy, preprocess.FIELD)
-    rx = preprocess.resample_matrix(right - left, scale, ox, preprocess.FIELD)
-    return np.clip(ry @ img[top:bottom, left:right] @ rx.T, 0.0, 1.0).astype(np.float32)
-
-
 def _interpolation(coords: np.ndarray, n: int) -> np.ndarray:
     """(len(coords), n) linear-interpolation weights for samples at ``coords`` (pixel-centre units) of n pixels."""
     i0 = np.floor(coords).astype(np.int64)
@@ -111,14 +80,13 @@ def to_canvas(values: np.ndarray, canvas_image: np.ndarray) -> np.ndarray:
     Every canvas pixel is mapped to the point of the 28x28 field that :func:`model.preprocess.to_mnist` put it at,
     and gets the map's value there (bilinear). Canvas pixels that land outside the field get 0.
     """
-    img = np.nan_to_num(np.clip(np.asarray(canvas_image, dtype=np.float64), 0.0, 1.0))
-    geometry = _geometry(img)
-    if geometry is None:
+    img = preprocess.clean_image(canvas_image)
+    g = preprocess.mnist_geometry(img)
+    if g is None:
         return np.zeros(img.shape, dtype=np.float32)
-    (top, _bottom, left, _right), scale, oy, ox = geometry
     field = preprocess.FIELD
-    ys = oy + (np.arange(img.shape[0]) - top + 0.5) * scale - 0.5  # field coordinates of canvas pixel centres
-    xs = ox + (np.arange(img.shape[1]) - left + 0.5) * scale - 0.5
+    ys = g.offset_y + (np.arange(img.shape[0]) - g.top + 0.5) * g.scale - 0.5  # field coordinates of pixel centres
+    xs = g.offset_x + (np.arange(img.shape[1]) - g.left + 0.5) * g.scale - 0.5
     out = _interpolation(ys, field) @ np.asarray(values, dtype=np.float64) @ _interpolation(xs, field).T
     return np.clip(out, 0.0, 1.0).astype(np.float32)
 

@@ -93,6 +93,25 @@ def test_a_wide_shape_is_20_px_wide():
     assert out.sum() == pytest.approx(300 * 20 * (20 / 300) ** 2, abs=1e-3)
 
 
+def test_geometry_maps_the_ink_box_where_to_mnist_puts_it():
+    # The L shape again: the geometry says where its 100 x 60 px ink box lands in the field, and to_mnist's ink is
+    # exactly there (first and last inked rows and columns, and the fraction of the edge pixels covered).
+    img = np.zeros((280, 280), np.float32)
+    img[20:120, 30:50] = 1.0
+    img[100:120, 30:90] = 1.0
+    g = preprocess.mnist_geometry(preprocess.clean_image(img))
+    assert (g.top, g.bottom, g.left, g.right) == (20, 120, 30, 90) and g.scale == pytest.approx(0.2)
+    y0, y1 = g.offset_y, g.offset_y + (g.bottom - g.top) * g.scale
+    x0, x1 = g.offset_x, g.offset_x + (g.right - g.left) * g.scale
+    assert (y0, y1, x0, x1) == pytest.approx((2.2143, 22.2143, 10.7857, 22.7857), abs=1e-4)  # by hand, as above
+    out = to_mnist(img)
+    rows, cols = np.flatnonzero(out.sum(axis=1) > 1e-6), np.flatnonzero(out.sum(axis=0) > 1e-6)
+    assert (rows[0], rows[-1] + 1, cols[0], cols[-1] + 1) == (int(y0), int(np.ceil(y1)), int(x0), int(np.ceil(x1)))
+    assert out[rows[0], cols[0]] == pytest.approx((np.ceil(y0) - y0) * (np.ceil(x0) - x0), abs=1e-5)
+    assert out[rows[0], cols[0] + 1] == pytest.approx(np.ceil(y0) - y0, abs=1e-5)
+    assert preprocess.mnist_geometry(np.zeros((50, 50))) is None
+
+
 @pytest.mark.parametrize("img", [np.zeros((280, 280)), np.full((50, 80), 0.05), np.zeros((1, 1))])
 def test_empty_input_returns_none(img):
     assert to_mnist(img) is None
