@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 
+from model import keras_internals
 from model.reports import BatchReport, EpochReport
 
 REPORT_INTERVAL_S = 0.1  # about 10 batch reports a second reach the caller, whatever the batch rate
@@ -67,7 +68,7 @@ def reporter_class():
             single, grouped = self.functions
             # The first call traces the single step, so that a drawing during training never waits for a trace.
             wants_single = self._calls == 0 or self.control.prompt or self.control.paused
-            self.model.train_function = single if wants_single else grouped
+            keras_internals.use_train_function(self.model, single if wants_single else grouped)
             self._calls += 1
 
         def on_train_end(self, logs=None):

@@ -1,11 +1,11 @@
-"""Everything TensorFlow-specific lives here: device choice, the input pipeline and augmentation.
+"""Everything TensorFlow-specific lives here: device choice, the training path it implies, the input pipeline and augmentation.
 
-The rest of the engine uses only the Keras 3 API, so another Keras backend could run it later.
+The rest of the engine uses only the Keras 3 API (and, on the tested Keras versions, the private names in
+model/keras_internals.py), so another Keras backend could run it later.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -14,7 +14,57 @@ import numpy as np  # noqa: E402
 
 _configured: str | None = None
 _towers = 1  # slices per batch run side by side on the CPU's cores (model/towers.py); 1 = Keras' own steps
+_gpus = 0  # logical GPUs training can use
+_strategy = None
 MAX_TOWERS = 4
+
+# How a run trains, by the devices present (training_path):
+MIRRORED = "mirrored"  # 2+ GPUs: tf.distribute.MirroredStrategy, Keras' plain step, one batch per call
+SINGLE_GPU = "single-gpu"  # 1 GPU: Keras' plain step on it, grouped calls
+CPU_SLICES = "cpu-slices"  # CPU: the batch in slices, one per core (model/towers.py), grouped calls
+PUBLIC_FALLBACK = "public-fallback"  # Keras outside the tested range: compile(steps_per_execution) and plain fit
+PATHS = (MIRRORED, SINGLE_GPU, CPU_SLICES, PUBLIC_FALLBACK)
+PATH_VARIABLE = "DIGIT_TRAINER_PATH"  # forces a path; "mirrored" without 2 GPUs mirrors over the logical CPU devices
+
+
+def training_path(gpus: int, keras_supported: bool = True, forced: str | None = None) -> str:
+    """The path training takes with ``gpus`` GPUs: one of PATHS.
+
+    Two or more GPUs: MirroredStrategy (public Keras API only, so whatever the Keras version). One GPU: Keras' own
+    step on it. None: the CPU slices. A Keras outside model/keras_internals.SUPPORTED_KERAS gets the public path
+    instead of the last two. ``forced`` (the DIGIT_TRAINER_PATH variable) overrides the choice.
+    """
+    if forced:
+        if forced not in PATHS:
+            raise ValueError(f"{PATH_VARIABLE}={forced!r} is not one of {', '.join(PATHS)}")
+        return forced
+    if gpus >= 2:
+        return MIRRORED
+    if not keras_supported:
+        return PUBLIC_FALLBACK
+    return SINGLE_GPU if gpus == 1 else CPU_SLICES
+
+
+def path() -> str:
+    """The path this process's runs take now (configure() first)."""
+    from model import keras_internals
+
+    configure()
+    return training_path(_gpus, keras_internals.supported(), os.environ.get(PATH_VARIABLE))
+
+
+def distribution_strategy():
+    """The MirroredStrategy of the mirrored path: over the GPUs, or the logical CPU devices when there are fewer
+    than two GPUs (DIGIT_TRAINER_PATH=mirrored, for tests)."""
+    global _strategy
+    import tensorflow as tf
+
+    if _strategy is None:
+        devices = tf.config.list_logical_devices("GPU")
+        if len(devices) < 2:
+            devices = tf.config.list_logical_devices("CPU")
+        _strategy = tf.distribute.MirroredStrategy(devices=[d.name for d in devices])
+    return _strategy
 
 
 def cpu_cores() -> int:
@@ -41,8 +91,9 @@ def plan_towers(cores: int, override: str | None = None) -> tuple[int, int]:
 
 
 def towers() -> int:
-    """How many slices per batch the engine's models use (1 on a GPU, or when TensorFlow's threads were fixed)."""
-    return _towers
+    """How many slices per batch the engine's models use (1 off the cpu-slices path, or when TensorFlow's threads
+    were fixed)."""
+    return _towers if path() == CPU_SLICES else 1
 
 
 def _set_cpu_threads(tf) -> int:
@@ -65,8 +116,10 @@ def configure(force_cpu: bool = False) -> str:
     TensorFlow fixes its visible devices and threads when it first initialises them, so the choice made by the
     first call sticks for the life of the process; later calls return the same name.
     """
-    global _configured, _towers
+    global _configured, _towers, _gpus
     import tensorflow as tf
+
+    from model import keras_internals
 
     if _configured is not None:
         return _configured
@@ -84,10 +137,17 @@ def configure(force_cpu: bool = False) -> str:
             except RuntimeError:
                 pass
         details = tf.config.experimental.get_device_details(gpus[0])
+        _gpus = len(tf.config.list_logical_devices("GPU"))
         _configured = f"GPU: {details.get('device_name', gpus[0].name)}"
+        if _gpus > 1:
+            _configured = f"{_gpus} GPUs: {details.get('device_name', gpus[0].name)}"
     else:
+        chosen = training_path(0, keras_internals.supported(), os.environ.get(PATH_VARIABLE))
         _configured = "CPU"
-        _towers = _set_cpu_threads(tf)
+        if chosen == CPU_SLICES:
+            _towers = _set_cpu_threads(tf)
+    if training_path(_gpus, keras_internals.supported(), os.environ.get(PATH_VARIABLE)) == MIRRORED:
+        _configured += " (MirroredStrategy)"
     return _configured
 
 
@@ -109,29 +169,6 @@ def warm_up_numpy_bridge():
 
 def device_name() -> str:
     return _configured or configure()
-
-
-@contextlib.contextmanager
-def forgetting_custom_gradients():
-    """Unregister, when the block ends, the ``tf.custom_gradient`` functions TensorFlow registered inside it.
-
-    Every trace of Keras' train step goes through the optimiser's all-reduce of the gradients, a custom gradient that
-    TensorFlow registers under a new name in its process-wide gradient registry and never removes. The entry holds
-    the whole traced graph alive: 1.5-3.5 MB per training run, 300 MB in benchmarks/long_run.py's first 10 minutes.
-    The gradients are built while tracing, so once ``fit`` has returned nothing looks the entries up again (a
-    retrace registers new ones). A TensorFlow without this private registry just keeps its leak.
-    """
-    from tensorflow.python.framework import ops
-
-    registry = getattr(getattr(ops, "_gradient_registry", None), "_registry", None)
-    before = set(registry) if isinstance(registry, dict) else None
-    try:
-        yield
-    finally:
-        if before is not None:
-            for name in set(registry) - before:
-                if name.startswith("CustomGradient-"):
-                    registry.pop(name, None)
 
 
 def train_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, augmentation=None):

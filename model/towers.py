@@ -13,12 +13,14 @@ gradients. Same model, optimiser, batch size and number of updates; only the ord
 (the test checks the weights agree to float precision). A batch smaller than ``k`` runs as one slice.
 
 Installed on the model instance as its ``train_step``, ``test_step`` and ``predict_step``, so Keras' ``fit``,
-``evaluate`` and ``predict_on_batch`` (and their grouped ``steps_per_execution`` loops) run them unchanged.
+``evaluate`` and ``predict_on_batch`` (and their grouped ``steps_per_execution`` loops) run them unchanged. Those
+hooks, and the loss tracker the steps feed, are Keras internals: model/keras_internals.py holds them, and the
+engine installs slices only on a Keras version they were tested with.
 """
 
 from __future__ import annotations
 
-import types
+from model import keras_internals
 
 _LOSS = "categorical_crossentropy"  # the only loss the engine compiles (model.training.compile_model)
 
@@ -33,15 +35,14 @@ def install(model, towers: int) -> bool:
     towers = int(towers)
     if getattr(model, "_digit_towers", 1) == towers:
         return towers > 1
-    for name in ("train_step", "test_step", "predict_step"):
-        model.__dict__.pop(name, None)
+    steps = {}
     if towers > 1:
-        model.predict_step = types.MethodType(lambda self, data: _predict_step(self, towers, data), model)
+        steps["predict_step"] = lambda self, data: _predict_step(self, towers, data)
         if getattr(model, "loss", None) == _LOSS and not model.losses:
-            model.train_step = types.MethodType(lambda self, data: _train_step(self, towers, data), model)
-            model.test_step = types.MethodType(lambda self, data: _test_step(self, towers, data), model)
+            steps["train_step"] = lambda self, data: _train_step(self, towers, data)
+            steps["test_step"] = lambda self, data: _test_step(self, towers, data)
+    keras_internals.set_steps(model, **steps)  # Keras rebuilds its step functions with these on their next use
     model._digit_towers = towers
-    model.train_function = model.test_function = model.predict_function = None  # rebuilt with the new steps
     return towers > 1
 
 
@@ -71,9 +72,7 @@ def _joined(parts):
 
 
 def _unpack(data):
-    from keras.src.trainers.data_adapters import data_adapter_utils
-
-    return data_adapter_utils.unpack_x_y_sample_weight(data)
+    return keras_internals.unpack_x_y_sample_weight(data)
 
 
 def _plain(data):
@@ -118,7 +117,7 @@ def _train_step(model, k: int, data):
         return total, _joined(preds), grads
 
     loss, y_pred, grads = _in_slices(forward_backward, k, n, x, y)
-    model._loss_tracker.update_state(loss, sample_weight=n)
+    keras_internals.track_loss(model, loss, n)
     model.optimizer.apply_gradients(zip(grads, weights))
     return model.compute_metrics(x, y, y_pred, sample_weight=None)
 
@@ -138,7 +137,7 @@ def _test_step(model, k: int, data):
         return loss, _joined(preds)
 
     loss, y_pred = _in_slices(forward, k, n, x, y)
-    model._loss_tracker.update_state(loss, sample_weight=n)
+    keras_internals.track_loss(model, loss, n)
     return model.compute_metrics(x, y, y_pred, sample_weight=None)
 
 

@@ -10,6 +10,7 @@ from typing import Callable
 
 import numpy as np
 
+from model import keras_internals
 from model.architecture import analyse
 from model.control import TrainControl
 from model.data import PreparedData
@@ -18,7 +19,12 @@ from model.recipes import TrainConfig
 from model.reporter import LeaveFit, reporter_class
 from model.reports import TrainCallbacks, TrainResult
 
-def compile_model(model, config: TrainConfig):
+
+def compile_model(model, config: TrainConfig, steps_per_execution: int = 1):
+    """Compile ``model`` for ``config``'s optimiser and learning rate, with categorical cross-entropy and accuracy.
+
+    ``steps_per_execution`` > 1 is Keras' own grouping (the public path); the engine's grouped calls compile with 1.
+    """
     import keras
 
     optimizer = {
@@ -26,8 +32,14 @@ def compile_model(model, config: TrainConfig):
         "adam": keras.optimizers.Adam,
         "sgd": keras.optimizers.SGD,
     }[config.optimizer](learning_rate=config.lr())
-    model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
-    model._digit_optimizer = config.optimizer  # lets a later run reuse the compiled model (reuse_compiled)
+    model.compile(
+        optimizer=optimizer,
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+        steps_per_execution=steps_per_execution,
+    )
+    # lets a later run reuse the compiled model (reuse_compiled)
+    model._digit_optimizer = config.optimizer if steps_per_execution == 1 else None
     return model
 
 
@@ -38,18 +50,48 @@ def reuse_compiled(model, config: TrainConfig) -> bool:
     and native memory TensorFlow does not give back (about 0.2-0.3 MB a run, docs/reliability.md). A model that
     compile_model compiled with the same optimiser gets its optimiser's state zeroed (step count, moving averages:
     exactly a new optimiser's) and the run's learning rate; its traced functions are then used again. Returns
-    False, changing nothing, when the model must be compiled.
+    False, changing nothing, when the model must be compiled, or when the installed Keras is not one the private
+    names this needs were tested on (model/keras_internals.py).
     """
-    import keras
-
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None or getattr(model, "_digit_optimizer", None) != config.optimizer:
         return False
-    for variable in optimizer.variables:
-        if variable is not optimizer._learning_rate:
-            variable.assign(keras.ops.zeros(variable.shape, dtype=variable.dtype))
-    optimizer.learning_rate = config.lr()
+    if not keras_internals.supported():
+        return False
+    keras_internals.reset_optimizer(optimizer, config.lr())
     return True
+
+
+def prepare_model(model, config: TrainConfig, path: str):
+    """The compiled model a run of ``config`` trains on ``path`` (tf_backend.training_path), and the ``(single,
+    grouped)`` train functions its reporter swaps between, or None for fit's own.
+
+    Builds the recipe's model unless ``model`` is given. On the mirrored path the model is built (or cloned, with
+    its weights) inside the strategy's scope and trains one batch per call: MirroredStrategy failed with Keras'
+    grouped loop (steps_per_execution=8, benchmarks/RESULTS.md). On the public path Keras groups the batches itself.
+    """
+    import keras
+
+    from model import tf_backend, towers
+    from model.architecture import build_model
+
+    if path == tf_backend.MIRRORED:
+        given = model
+        with tf_backend.distribution_strategy().scope():
+            model = build_model(list(config.spec)) if given is None else keras.models.clone_model(given)
+            if given is not None:
+                model.set_weights(given.get_weights())
+            compile_model(model, config)
+        return model, None
+    if model is None:
+        model = build_model(list(config.spec))
+    if path == tf_backend.PUBLIC_FALLBACK:
+        compile_model(model, config, int(config.steps_per_execution))
+        return model, None
+    if not reuse_compiled(model, config):
+        compile_model(model, config)
+    towers.install(model, tf_backend.towers())
+    return model, keras_internals.train_functions(model, int(config.steps_per_execution))
 
 
 class Trainer:
@@ -70,8 +112,7 @@ class Trainer:
         """
         import keras
 
-        from model import tf_backend, towers
-        from model.architecture import build_model
+        from model import tf_backend
 
         cfg = self.config
         cb = self.callbacks
@@ -79,11 +120,7 @@ class Trainer:
         device = tf_backend.configure(cfg.force_cpu)
         self._phase("compiling")
         keras.utils.set_random_seed(cfg.seed)
-        if model is None:
-            model = build_model(list(cfg.spec))
-        if not reuse_compiled(model, cfg):
-            compile_model(model, cfg)
-        towers.install(model, tf_backend.towers())
+        model, functions = prepare_model(model, cfg, tf_backend.path())
         n_train = len(data.x_train)
         train_ds = tf_backend.train_dataset(data.x_train, data.y_train, cfg.batch_size, cfg.seed, cfg.augmentation)
         val = (data.x_val, data.y_val) if data.x_val is not None and len(data.x_val) else None
@@ -92,16 +129,15 @@ class Trainer:
         # it (the app's engine does), dropping this reference frees the float32 array: 169 MB for MNIST.
         del data
         steps = math.ceil(n_train / cfg.batch_size)
-        functions = _train_functions(model, int(cfg.steps_per_execution))
         if functions is not None:
-            # How a grouped call ends an epoch, not a problem: see _train_functions.
+            # How a grouped call ends an epoch, not a problem: see keras_internals.train_functions.
             warnings.filterwarnings("ignore", message="Your input ran out of data")
         reporter = reporter_class()(self, model, steps, n_train, functions)
         callbacks = [reporter]
         if cfg.tensorboard_dir:
             callbacks.append(keras.callbacks.TensorBoard(cfg.tensorboard_dir))
         try:
-            with tf_backend.forgetting_custom_gradients():
+            with keras_internals.forgetting_custom_gradients():
                 model.fit(
                     train_ds,
                     epochs=cfg.epochs,
@@ -148,40 +184,6 @@ class Trainer:
         self.phase = name
         if self.callbacks.on_phase:
             self.callbacks.on_phase(name)
-
-
-def _train_functions(model, group: int):
-    """``(single, grouped)`` train functions for ``fit`` to call, or None when ``group`` is 1.
-
-    ``single`` runs one batch; ``grouped`` runs up to ``group`` batches inside one TensorFlow while-loop (Keras' own
-    ``steps_per_execution`` code), so fit()'s per-call Python work is paid once per group. The model is compiled
-    with ``steps_per_execution=1``: fit() calls the train function once per batch of the epoch, and when a grouped
-    call has used the epoch's last batch the next call finds no data and ends the epoch (Keras' StopIteration
-    path). Either way every batch is trained once, in the same order, with the same updates. The reporter picks
-    the function before each call: grouped, or single while prompt answers are wanted.
-    """
-    if group <= 1:
-        return None
-    cached = getattr(model, "_digit_train_functions", None)
-    if cached is not None and cached[0] == group and model.train_function in cached[1:]:
-        return cached[1:]  # the model was not compiled since (reuse_compiled): its traced functions still hold
-    model.make_train_function(force=True)
-    single = model.train_function
-    model.steps_per_execution = group
-    model.make_train_function(force=True)
-    multi = model.train_function
-    model.steps_per_execution = 1
-    model.train_function = single
-
-    def grouped(iterator):
-        model.steps_per_execution = group  # read by Keras' while-loop when it is traced (the first call)
-        try:
-            return multi(iterator)
-        finally:
-            model.steps_per_execution = 1
-
-    model._digit_train_functions = (group, single, grouped)
-    return single, grouped
 
 
 def _is_oom(exc: Exception) -> bool:
