@@ -25,7 +25,9 @@ import os
 import sys
 import time
 import traceback
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root: tests.gui.replay drives the canvas
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
@@ -52,9 +54,9 @@ class Recorder(QObject):
         self.first_batch_at = None
         self.finished_at = None
         self.shown_at: dict[int, float] = {}
-        window.engine.phaseChanged.connect(self._on_engine_phase_changed)
-        window.engine.phaseChanged.connect(self._note_phase, Qt.ConnectionType.DirectConnection)
-        window.engine.epochEnded.connect(self._on_engine_epoch_ended)
+        window.controller.engine.phaseChanged.connect(self._on_engine_phase_changed)
+        window.controller.engine.phaseChanged.connect(self._note_phase, Qt.ConnectionType.DirectConnection)
+        window.controller.engine.epochEnded.connect(self._on_engine_epoch_ended)
         window.batchShown.connect(self._on_window_batch_shown)
         window.trainingFinished.connect(self._on_window_training_finished)
         window.predictionShown.connect(self._on_window_prediction_shown)
@@ -87,7 +89,7 @@ class Recorder(QObject):
 
     @Slot(object)
     def _on_window_prediction_shown(self, _prediction):
-        self.shown_at.setdefault(self.window.draw_panel.shown_generation(), time.perf_counter())
+        self.shown_at.setdefault(self.window.controller.shown_generation(), time.perf_counter())
         self.changed.emit()
 
 
@@ -254,8 +256,8 @@ def pen_digits(n: int) -> list:
 
 def draw_and_time(window, rec, clock, digit, timeout_s: float = 60) -> float:
     """Draw one digit; return milliseconds from its final mouse release to the window showing the answer."""
-    from guiapp.replay import drag
     from model.pendigits import fit_to_canvas
+    from tests.gui.replay import drag
 
     panel = window.draw_panel
     canvas = panel.canvas
@@ -263,9 +265,9 @@ def draw_and_time(window, rec, clock, digit, timeout_s: float = 60) -> float:
     strokes = fit_to_canvas(digit.strokes, size=canvas.width(), height_fraction=0.65)
     for i, stroke in enumerate(strokes):
         drag(canvas, stroke)
-        target = panel.generation()
+        target = window.controller.generation()
         # Earlier strokes' answers arrive (and paint) before the next stroke, as they do for a person drawing.
-        if not wait_for(rec.changed, lambda: panel.shown_generation() >= target, timeout_s):
+        if not wait_for(rec.changed, lambda: window.controller.shown_generation() >= target, timeout_s):
             raise SystemExit(f"no answer within {timeout_s} s")
         if i < len(strokes) - 1:
             pause(PAUSE_BETWEEN_STROKES_MS)

@@ -1,7 +1,7 @@
 """Long run: N minutes of scripted random use of the real window, watching for crashes, memory growth and threads.
 
 The parent process starts a child that opens an offscreen MainWindow and, action after random action, draws real
-pen digits (guiapp.replay), clears, trains a tiny network on a small MNIST slice, stops runs part-way, evaluates,
+pen digits (tests/gui/replay.py), clears, trains a tiny network on a small MNIST slice, stops runs part-way, evaluates,
 saves and loads models. The child samples its resident memory (VmRSS) and its threads every few seconds and prints
 one JSON line per sample; the parent reports a crash if the child dies, and judges the memory growth after warm-up:
 the rise of RSS's low points (10th percentile) from the first to the last quarter of the samples after warm-up.
@@ -27,6 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_util import PYTHON, REPO_ROOT, child_env, data_path  # noqa: E402
 
+sys.path.insert(0, str(REPO_ROOT))  # the child replays pen digits with tests.gui.replay
+
 MAX_GROWTH_MB = 50.0
 SAMPLE_EVERY_S = 5.0
 ACTION_TIMEOUT_S = 300.0
@@ -51,10 +53,10 @@ def child(args) -> int:
     from PySide6.QtWidgets import QApplication
 
     from guiapp.main_window import MainWindow
-    from guiapp.replay import drag, replay
     from model import pendigits
     from model.architecture import conv, dense, flatten, pool
     from model.recipes import recipe
+    from tests.gui.replay import drag, replay
 
     rng = random.Random(args.seed)
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -115,9 +117,9 @@ def child(args) -> int:
         cfg = recipe("seed", spec=tiny, epochs=rng.randint(1, 2), batch_size=32, limit_train=rng.randint(300, 3000),
                      limit_test=500, validation_split=0.1, seed=rng.randrange(1000))
         window.train(cfg)
-        run = window._run
+        run = window.controller.run
         if stop_after_ms is not None:
-            QTimer.singleShot(stop_after_ms, lambda: window._run == run and window.training_panel.stop_button.click())
+            QTimer.singleShot(stop_after_ms, lambda: window.controller.run == run and window.training_panel.stop_button.click())
 
     def step():
         now = time.monotonic()
@@ -170,7 +172,7 @@ def child(args) -> int:
     sampler.stop()
     leaked = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
     _say(kind="summary", counts=state["count"], answers=state["answers"], errors=errors, exceptions=exceptions,
-         leaked_threads=leaked, engine_running=window.engine_thread.isRunning(), rss_mb=round(_rss_mb(), 1))
+         leaked_threads=leaked, engine_running=window.controller.engine_thread.isRunning(), rss_mb=round(_rss_mb(), 1))
     return 0
 
 

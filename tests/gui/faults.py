@@ -11,7 +11,7 @@ import threading
 import numpy as np
 from PySide6.QtWidgets import QMessageBox
 
-from guiapp.replay import drag
+from tests.gui.replay import drag
 
 # A "7" in canvas coordinates: a bar and a diagonal, drawn as one stroke.
 SEVEN = np.array([(70, 60), (140, 60), (210, 60), (180, 130), (150, 200), (130, 240)], dtype=float)
@@ -72,7 +72,8 @@ def classify(window, qtbot, points=SEVEN, timeout: int = 30_000) -> np.ndarray:
     try:
         panel.canvas.clear()
         drag(panel.canvas, points)
-        qtbot.waitUntil(lambda: bool(shown) and panel.shown_generation() == panel.generation(), timeout=timeout)
+        c = window.controller
+        qtbot.waitUntil(lambda: bool(shown) and c.shown_generation() == c.generation(), timeout=timeout)
     finally:
         window.predictionShown.disconnect(on_shown)
     return shown[-1]

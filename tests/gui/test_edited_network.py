@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from guiapp.replay import drag
 from model.architecture import analyse, conv, dense, flatten, pool
+from tests.gui.replay import drag
 
 
 def test_same_padding_avg_pool_network_trains_and_shows_feature_maps(window, qtbot, train_small):

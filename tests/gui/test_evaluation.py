@@ -10,10 +10,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget, QTableWidget, QWidget
 
 from guiapp.evaluation_view import GALLERY_LIMIT
-from guiapp.replay import replay
 from model import pendigits, saliency
 from model.preprocess import to_mnist
 from tests.gui.improve_support import improve_window, small_model_file  # noqa: F401  (fixtures)
+from tests.gui.replay import replay
 
 pytestmark = pytest.mark.usefixtures("mnist_path")
 
@@ -112,7 +112,7 @@ def test_evaluate_after_each_training_run_unless_unchecked(improve_window, qtbot
 def draw_digit(w, qtbot, digit):
     panel = w.draw_panel
     replay(panel.canvas, pendigits.fit_to_canvas(digit.strokes, size=panel.canvas.width()))
-    qtbot.waitUntil(lambda: panel.shown_generation() == panel.generation() > 0, timeout=30_000)
+    qtbot.waitUntil(lambda: w.controller.shown_generation() == w.controller.generation() > 0, timeout=30_000)
 
 
 def test_saliency_overlay_follows_the_drawing(improve_window, qtbot):

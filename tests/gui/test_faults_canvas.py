@@ -14,8 +14,8 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QLabel
 from test_canvas import drop, huge_png
 
-from guiapp.replay import drag
 from model.recipes import recipe
+from tests.gui.replay import drag
 
 pytestmark = pytest.mark.usefixtures("mnist_path")
 LEFT, RIGHT, NONE = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton, Qt.MouseButton.NoButton
@@ -23,7 +23,8 @@ LEFT, RIGHT, NONE = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton, Qt.Mo
 
 def _answered(window):
     panel = window.draw_panel
-    return panel.generation() > 0 and panel.shown_generation() == panel.generation()
+    c = window.controller
+    return c.generation() > 0 and c.shown_generation() == c.generation()
 
 
 def test_click_without_drag_is_classified(make_window, qtbot):
@@ -37,7 +38,7 @@ def test_strokes_outside_the_canvas_are_clipped_or_ignored(make_window, qtbot):
     window = make_window()
     panel = window.draw_panel
     drag(panel.canvas, np.array([(-400.0, -300.0), (-50.0, -900.0), (5000.0, -20.0)]))  # never crosses the canvas
-    assert panel.canvas.is_empty() and panel.generation() == 0  # nothing to classify, nothing asked
+    assert panel.canvas.is_empty() and window.controller.generation() == 0  # nothing to classify, nothing asked
     assert window.findChild(QLabel, "predictionLabel").text() == "Draw a digit"
     probabilities = classify(window, qtbot, points=np.array([(-500.0, 140.0), (140.0, 140.0), (900.0, 140.0)]))
     assert np.isfinite(probabilities).all()
@@ -88,7 +89,7 @@ def test_a_thousand_random_stroke_sequences_never_break_the_window(make_window, 
                 _send(panel.canvas, op)
         image = panel.canvas.image()
         assert image.shape == (280, 280) and np.isfinite(image).all()
-        assert panel.shown_generation() <= panel.generation()
+        assert window.controller.shown_generation() <= window.controller.generation()
 
     storm()
     assert window.last_error == ""
@@ -123,7 +124,7 @@ def test_dropped_bad_file_is_reported_and_the_drawing_kept(make_window, qtbot, t
 
 def test_drawing_while_training_keeps_getting_answers(make_window, qtbot):
     window = make_window()
-    first = EngineGate(window.engine.batchEnded, hold_s=0)
+    first = EngineGate(window.controller.engine.batchEnded, hold_s=0)
     answers = []
     window.predictionShown.connect(lambda p: answers.append(window.training_panel.running))
     with qtbot.waitSignal(window.trainingFinished, timeout=120_000):
@@ -138,7 +139,7 @@ def test_drawing_while_training_keeps_getting_answers(make_window, qtbot):
 @pytest.mark.parametrize("busy", ["loading model", "loading data", "evaluating"])
 def test_drawing_while_the_engine_is_busy_is_answered_once_it_can(make_window, qtbot, model_files, make_npz, busy):
     window = make_window()
-    gate = EngineGate(window.engine.phaseChanged, phase_is(busy))
+    gate = EngineGate(window.controller.engine.phaseChanged, phase_is(busy))
     if busy == "loading model":
         window.open_model(model_files["other_seed"])
         status = "Loading the model…"
@@ -146,7 +147,7 @@ def test_drawing_while_the_engine_is_busy_is_answered_once_it_can(make_window, q
         window.open_dataset(make_npz())
         status = "Loading the dataset…"
     else:
-        window._on_evaluate_triggered()
+        window.evaluate()
         status = "Evaluating…"
     qtbot.waitUntil(gate.entered.is_set, timeout=30_000)
     drag(window.draw_panel.canvas, SEVEN)
@@ -156,7 +157,7 @@ def test_drawing_while_the_engine_is_busy_is_answered_once_it_can(make_window, q
     window.phaseShown.connect(lambda phase: order.append(phase))
     gate.release()
     qtbot.waitUntil(lambda: _answered(window), timeout=60_000)
-    qtbot.waitUntil(lambda: window._phase == "idle", timeout=60_000)
+    qtbot.waitUntil(lambda: window.phase == "idle", timeout=60_000)
     if busy == "evaluating":
         assert order.index("answer") < order.index("idle")  # answered between evaluation batches
     assert window.last_error == ""
@@ -174,4 +175,4 @@ def test_drawing_without_a_model_says_why_there_is_no_answer(make_window, qtbot,
     assert_told(window, "gone.keras", "does not exist")
     drag(window.draw_panel.canvas, SEVEN)
     assert window.status.text().startswith("No model to classify with yet")
-    assert window.draw_panel.shown_generation() == 0
+    assert window.controller.shown_generation() == 0

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from guiapp.replay import classify_digits
 from model import pendigits
+from tests.gui.replay import classify_digits
 
 MIN_HELD_OUT_DIGITS = 1000
 MIN_ACCURACY = 0.96
@@ -31,7 +31,7 @@ def bundled_window(qtbot):
     qtbot.addWidget(w)
     w.show()
     # Wait on the window's own signal: a Python callable connected to an engine signal runs on the engine's thread.
-    qtbot.waitUntil(lambda: w._has_model, timeout=60_000)
+    qtbot.waitUntil(lambda: (w.controller.model_info is not None), timeout=60_000)
     qtbot.waitUntil(lambda: w.model_summary.total_label.text() != "", timeout=10_000)
     yield w
     w.close()

@@ -11,11 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QListWidget, QPushButton
 
-from guiapp.replay import replay
 from model import pendigits
 from model.preprocess import to_mnist
 from model.samples import SampleStore
 from tests.gui.improve_support import improve_window, small_model_file  # noqa: F401  (fixtures)
+from tests.gui.replay import replay
 
 pytestmark = pytest.mark.usefixtures("mnist_path")
 
@@ -31,7 +31,7 @@ def pen_digits():
 def draw(w, qtbot, digit):
     panel = w.draw_panel
     replay(panel.canvas, pendigits.fit_to_canvas(digit.strokes, size=panel.canvas.width()))
-    qtbot.waitUntil(lambda: panel.shown_generation() == panel.generation() > 0, timeout=30_000)
+    qtbot.waitUntil(lambda: w.controller.shown_generation() == w.controller.generation() > 0, timeout=30_000)
 
 
 def stored(w) -> list:
@@ -123,7 +123,7 @@ def taught_window(qtbot, mnist_path, small_model_file, tmp_path, pen_digits):
                    samples_path=str(tmp_path / "samples.sqlite"))
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.training_panel.train_button.isEnabled() and w._phase == "idle", timeout=90_000)
+    qtbot.waitUntil(lambda: w.training_panel.train_button.isEnabled() and w.phase == "idle", timeout=90_000)
     yield w
     w.feature_dock.raise_()
     w.close()

@@ -1,4 +1,4 @@
-"""Replaying pen strokes as real mouse drags on the drawing canvas (tests, benchmarks, demos).
+"""Replaying pen strokes as real mouse drags on the drawing canvas: test and benchmark support, not part of the app.
 
 Events go through ``QApplication.sendEvent`` as ``QMouseEvent``s that carry the pressed button, exactly what a
 person's drag delivers (``QTest.mouseMove`` carries no button state).
@@ -73,7 +73,7 @@ def classify_digits(window, digits, height_fraction: float = 0.65, timeout_ms: i
     for d in digits:
         canvas.clear()
         replay(canvas, fit_to_canvas(d.strokes, size=canvas.width(), height_fraction=height_fraction))
-        while panel.shown_generation() < panel.generation():
+        while window.controller.shown_generation() < window.controller.generation():
             if not _wait_for(window.predictionShown, timeout_ms):
                 raise TimeoutError(f"no prediction within {timeout_ms} ms for a '{d.label}' of writer {d.writer}")
         text = label.text()
