@@ -1,4 +1,4 @@
-"""What a training run reports: per-batch and per-epoch figures, the run's result, and the callables that receive them."""
+"""What a training run reports: per-batch and per-epoch figures, its result, and the callables that receive them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Everything TensorFlow-specific lives here: device choice, the training path it implies, the input pipeline and augmentation.
+"""Everything TensorFlow-specific: device choice and the training path it implies, the input pipeline, augmentation.
 
 The rest of the engine uses only the Keras 3 API (and, on the tested Keras versions, the private names in
 model/keras_internals.py), so another Keras backend could run it later.

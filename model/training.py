@@ -97,7 +97,9 @@ def prepare_model(model, config: TrainConfig, path: str):
 class Trainer:
     """Train a model on prepared data with ``config``; report through ``callbacks``; obey ``control``."""
 
-    def __init__(self, config: TrainConfig, callbacks: TrainCallbacks | None = None, control: TrainControl | None = None):
+    def __init__(
+        self, config: TrainConfig, callbacks: TrainCallbacks | None = None, control: TrainControl | None = None
+    ):
         self.config = config.validate()
         analyse(list(config.spec))  # a bad spec fails here, before any TensorFlow work
         self.callbacks = callbacks or TrainCallbacks()
