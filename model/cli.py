@@ -43,9 +43,9 @@ class _Progress:
 
 
 def _train(args) -> int:
-    from model.data import load_mnist
     from model.recipes import recipe
-    from model.training import TrainCallbacks, Trainer, run_data, run_metadata
+    from model.reports import TrainCallbacks
+    from model.session import ModelSession
 
     cfg = recipe(
         args.recipe,
@@ -64,20 +64,17 @@ def _train(args) -> int:
         from model.storage import check_save_path
 
         check_save_path(args.out)  # before training, not after it
-    raw = load_mnist(args.data)
-    data = run_data(raw, cfg, log=lambda text: print(text, file=sys.stderr))
+    session = ModelSession(args.data, log=lambda text: print(text, file=sys.stderr))
+    data = session.prepare(cfg)  # first: a bad data path is reported before TensorFlow loads
     progress = _Progress()
-    trainer = Trainer(cfg, TrainCallbacks(on_batch=progress.batch, on_epoch=progress.epoch))
     from model import tf_backend
 
     print(f"recipe={cfg.recipe} device={tf_backend.configure(cfg.force_cpu)} train={len(data.x_train)}", flush=True)
-    model, result = trainer.run(data)
+    result = session.train(cfg, TrainCallbacks(on_batch=progress.batch, on_epoch=progress.epoch), data=data)
     if result.reason:
         print(result.reason, file=sys.stderr)
     if args.out and result.epochs_done:
-        from model.storage import save_model
-
-        save_model(model, args.out, run_metadata(cfg, result, raw.source))
+        session.save(args.out)
         print(f"saved {args.out}")
     if result.test_accuracy is None:
         return 1
@@ -87,15 +84,15 @@ def _train(args) -> int:
 
 
 def _evaluate(args) -> int:
-    from model.data import load_mnist, to_float_images
-    from model.evaluation import evaluate
-    from model.storage import load_model
+    from model.session import ModelSession
 
-    raw = load_mnist(args.data)  # first: a bad data path is reported before TensorFlow loads
-    model, meta = load_model(args.model)
+    session = ModelSession(args.data)
+    raw = session.dataset()  # first: a bad data path is reported before TensorFlow loads
+    session.load(args.model)
     t0 = time.perf_counter()
-    ev = evaluate(model, to_float_images(raw.x_test), raw.y_test)
-    print(f"model={args.model} recipe={meta.get('recipe', '?')} images={len(raw.x_test)} time={time.perf_counter() - t0:.1f}s")
+    ev = session.evaluate()
+    recipe_name = session.metadata.get("recipe", "?")
+    print(f"model={args.model} recipe={recipe_name} images={len(raw.x_test)} time={time.perf_counter() - t0:.1f}s")
     for d in range(10):
         print(f"digit {d}: accuracy={ev.per_class_accuracy[d]:.4f}")
     print(f"test_loss={ev.loss:.4f}")
@@ -105,12 +102,11 @@ def _evaluate(args) -> int:
 
 def _predict(args) -> int:
     from model.images import load_image_file
-    from model.inference import Predictor
     from model.preprocess import to_mnist
-    from model.storage import load_model
+    from model.session import ModelSession
 
-    model, _ = load_model(args.model)
-    predictor = Predictor(model)
+    session = ModelSession()
+    session.load(args.model)
     status = 0
     for name in args.images:
         try:
@@ -122,7 +118,7 @@ def _predict(args) -> int:
         if x is None:
             print(f"{name}: no digit (blank image)")
             continue
-        probs = predictor.probabilities(x)[0]
+        probs = session.probabilities(x)[0]
         digit = int(probs.argmax())
         print(f"{name}: {digit} p={probs[digit]:.4f}")
     return status
