@@ -1,35 +1,32 @@
-"""The engine: one QThread that owns every TensorFlow call (loading, training, evaluation, inference, saving).
+"""The engine: the Qt adapter around a ModelSession, living on the one thread that makes every TensorFlow call.
 
-Keras' TensorFlow backend is not thread-safe, so the GUI never touches a model. It sends requests through queued
-signals to the engine's slots and gets results back the same way. Two things cannot wait in the engine's event
-queue while ``fit`` runs, so they bypass it thread-safely:
+Keras' TensorFlow backend is not thread-safe, so the GUI never touches a model. It sends jobs through queued
+signals to the engine's slots (see :class:`guiapp.controller.Controller`) and gets results back as signals. Every
+job runs through one wrapper, :meth:`Engine._job`: it reports the job's phase, turns any failure into ``failed``
+(what, message) and reports ``idle`` at the end, whatever happened.
 
-- stop / pause / resume go straight to the :class:`~model.training.TrainControl` events;
-- classify requests are also left in a one-slot mailbox that the trainer empties between batches, so the drawing
-  is classified by the weights as they train. Only the newest request counts. Saliency requests work the same way.
+Two things cannot wait in the engine's event queue while a job runs, so they bypass it thread-safely:
+
+- stop / pause / resume go straight to the :class:`~model.control.TrainControl` the controller holds;
+- drawings to classify or explain are left in :class:`~model.requests.NewestWins` boxes, which the engine empties
+  between training batches (and on a queued ``serve`` call when idle), so the drawing is classified by the weights
+  as they train. During training the last drawing is also re-classified every REFRESH_DURING_TRAINING_S.
 """
 
 from __future__ import annotations
 
-import json
-import threading
-import time
 import traceback
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, QMetaObject, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
+from model.control import TrainControl
 from model.errors import DigitTrainerError
-from model.training import TrainControl, out_of_memory_message
+from model.requests import NewestWins
+from model.session import ModelSession, SessionEvents
 
 REFRESH_DURING_TRAINING_S = 0.3  # re-classify the last drawing this often while the weights change
-
-
-@dataclass
-class ClassifyRequest:
-    generation: int
-    image: np.ndarray  # (28, 28) float32
 
 
 @dataclass
@@ -39,32 +36,21 @@ class FineTuneRequest:
     settings: object = None  # model.finetune.FineTuneSettings; None = the defaults
 
 
-@dataclass
-class ModelInfo:
-    """What the GUI shows about the current model."""
-
-    source: str  # "bundled", "trained", a file path, or "untrained"
-    summary: list  # rows (name, type, output shape, params)
-    total_params: int
-    metadata: dict
-    kernels: np.ndarray | None  # first conv layer's kernels (k, k, 1, n)
-    spec: list | None
-
-
 class Engine(QObject):
-    """Lives in its own QThread; see the module docstring for the protocol."""
+    """Lives on the engine's thread; see the module docstring for the protocol."""
 
     ready = Signal(str)  # device name, once TensorFlow is loaded
-    phaseChanged = Signal(str)  # loading, idle, compiling, training, validating, testing, paused, evaluating ...
-    batchEnded = Signal(object)  # model.training.BatchReport
-    epochEnded = Signal(object)  # model.training.EpochReport
+    started = Signal()  # the starting model (and dataset) are loaded: start-up is over
+    phaseChanged = Signal(str)  # loading, idle, loading model, compiling, training, validating, testing, paused ...
+    batchEnded = Signal(object)  # model.reports.BatchReport
+    epochEnded = Signal(object)  # model.reports.EpochReport
     trainingStarted = Signal(object)  # TrainConfig
-    trainingFinished = Signal(object)  # model.training.TrainResult
+    trainingFinished = Signal(object)  # model.reports.TrainResult, or None when the run failed
     classified = Signal(int, object)  # generation, model.inference.Prediction
-    modelChanged = Signal(object)  # ModelInfo
+    modelChanged = Signal(object)  # model.session.ModelInfo
     datasetLoaded = Signal(object)  # model.data.RawMnist
     evaluationProgress = Signal(float)
-    evaluated = Signal(object)  # model.evaluation.Evaluation
+    evaluated = Signal(object)  # model.evaluation.Evaluation, or None when stopped or failed
     saved = Signal(str)
     failed = Signal(str, str)  # what was being done, message for the user
     saliencyComputed = Signal(int, object)  # generation, model.saliency.Saliency
@@ -72,50 +58,51 @@ class Engine(QObject):
     fineTuned = Signal(object)  # model.finetune.FineTuneResult, or None when stopped or failed
     previousModelChanged = Signal(bool)  # whether "revert to the previous model" has a model to go back to
 
-    def __init__(self, data_path: str | None = None, model_path: str | None = None, load_bundled: bool = True):
+    def __init__(self, control: TrainControl, classify_box: NewestWins, saliency_box: NewestWins,
+                 data_path: str | None = None, model_path: str | None = None, load_bundled: bool = True):
         super().__init__()
-        self.control = TrainControl()
-        self._data_path = data_path
+        self.control = control
+        self.classify_box = classify_box
+        self.saliency_box = saliency_box
         self._initial_model_path = model_path
         self._load_bundled = load_bundled
-        self._raw = None
-        self._raw_path = None
-        self._model = None
-        self._predictor = None
-        self._meta: dict = {}
-        self._mailbox: ClassifyRequest | None = None
-        self._last_request: ClassifyRequest | None = None
-        self._last_refresh = 0.0
-        self._saliency_box: ClassifyRequest | None = None
-        self._source = ""
-        self._previous = None  # (model, meta, source) from before the last fine-tuning
-        # (network, model, predictor) of the last run: a run of the same network trains this model object again,
-        # re-initialised, so that its traced functions are reused (model.training.reuse_compiled).
-        self._spare = None
-        self._reused_backup = None  # (model, variables) the reused model held before, put back if the run fails
-        self._lock = threading.Lock()
-        self._busy = False
         self.device = ""
+        self.session = ModelSession(
+            data_path,
+            SessionEvents(
+                model_changed=self._on_session_model_changed,
+                dataset_loaded=self.datasetLoaded.emit,
+                previous_changed=self.previousModelChanged.emit,
+            ),
+        )
 
-    # Thread-safe entry points (called from the GUI thread) ---------------------------------------------------
-    def post_classify(self, generation: int, image: np.ndarray):
-        """Leave a classify request in the mailbox; the newest replaces any older one not yet served."""
-        with self._lock:
-            self._mailbox = ClassifyRequest(generation, np.asarray(image, dtype=np.float32))
-        # A drawing is being classified: train in single steps for a while, so this and the next requests wait
-        # for one batch, not a group of them (TrainConfig.steps_per_execution).
-        self.control.want_prompt_answers()
-        self.control.wake()
+    # The one job wrapper ---------------------------------------------------------------------------------------
+    def _job(self, what: str, phase: str, work, on_failure=None, describe=None) -> None:
+        """Run ``work()`` in ``phase``; a failure becomes ``failed(what, message)`` and ``on_failure()``; end idle.
 
-    def post_saliency(self, generation: int, image: np.ndarray):
-        """Leave a saliency request in its mailbox (thread-safe); the newest replaces any older one."""
-        with self._lock:
-            self._saliency_box = ClassifyRequest(generation, np.asarray(image, dtype=np.float32))
+        ``describe(exc)`` may give a better message than the exception's own (None: use the default).
+        """
+        self.phaseChanged.emit(phase)
+        try:
+            work()
+        except DigitTrainerError as exc:
+            self.failed.emit(what, str(exc))
+            if on_failure:
+                on_failure()
+        except Exception as exc:  # MemoryError, TensorFlow's errors ...: the user hears of it, the engine goes on
+            message = describe(exc) if describe else None
+            if message is None:
+                traceback.print_exc()
+            self.failed.emit(what, message or f"{what} failed: {type(exc).__name__}: {exc}")
+            if on_failure:
+                on_failure()
+        finally:
+            self.phaseChanged.emit("idle")
 
-    # Slots (run on the engine thread) ------------------------------------------------------------------------
+    # Start-up ------------------------------------------------------------------------------------------------
     @Slot()
     def start(self):
-        """Import TensorFlow, pick the device and load the starting model."""
+        """Import TensorFlow, pick the device, load the starting model and dataset; then report ``started``."""
         self.phaseChanged.emit("loading")
         try:
             from model import tf_backend
@@ -129,417 +116,142 @@ class Engine(QObject):
             return
         self.ready.emit(self.device)
         if self._initial_model_path:
-            self.load_model(self._initial_model_path)
+            self._job("Opening a model", "loading model", lambda: self.session.load(self._initial_model_path))
         elif self._load_bundled:
-            self._load_bundled_model()
-        if self._data_path:
+            self._job("Loading the bundled model", "loading model", self.session.load_bundled)
+        if self.session.data_path:
             # A dataset the user named (--data, DIGIT_TRAINER_DATA, last session): show it in the Dataset view now.
-            self.load_dataset(self._data_path)
+            self.load_dataset(self.session.data_path)
         self.phaseChanged.emit("idle")
+        self.started.emit()
 
-    def _load_bundled_model(self):
-        from resources import bundled_model_path
-
-        path = bundled_model_path()
-        if path is None:
-            self.failed.emit("Loading the bundled model", "The bundled model is missing from this install.")
-            return
-        self.phaseChanged.emit("loading model")
-        self._load(str(path), source="bundled")
-
+    # Jobs ------------------------------------------------------------------------------------------------------
     @Slot(str)
     def load_model(self, path: str):
-        self.phaseChanged.emit("loading model")
-        self._load(path, source=path)
-        self.phaseChanged.emit("idle")
-
-    def _load(self, path: str, source: str):
-        from model.storage import load_model
-
-        try:
-            model, meta = load_model(path)
-            self._set_model(model, meta, source)
-        except DigitTrainerError as exc:
-            self.failed.emit("Opening a model", str(exc))
-        except Exception as exc:  # never leave a half-loaded model in use
-            self.failed.emit("Opening a model", f"Model file '{path}' could not be loaded: {exc}")
-
-    def _set_model(self, model, meta: dict, source: str, predictor=None):
-        from model.inference import Predictor
-
-        predictor = predictor or Predictor(model)
-        self._model, self._predictor, self._meta = model, predictor, dict(meta)
-        self._source = source
-        if self._previous is not None:
-            self._previous = None
-            self.previousModelChanged.emit(False)
-        self.modelChanged.emit(self._model_info(source))
-        self._classify_last()
-
-    def _model_info(self, source: str) -> ModelInfo:
-        rows = []
-        for layer in self._model.layers:
-            shape = tuple(layer.output.shape[1:]) if hasattr(layer, "output") else ()
-            rows.append((layer.name, type(layer).__name__, shape, int(layer.count_params())))
-        kernels = None
-        for layer in self._model.layers:
-            if type(layer).__name__ == "Conv2D":
-                kernels = np.asarray(layer.get_weights()[0])
-                break
-        return ModelInfo(source, rows, int(self._model.count_params()), self._meta, kernels, self._meta.get("spec"))
+        self._job("Opening a model", "loading model", lambda: self.session.load(path))
 
     @Slot(str)
     def load_dataset(self, path: str):
-        self.phaseChanged.emit("loading data")
-        try:
-            self._dataset(path or None)
-        except DigitTrainerError as exc:
-            self.failed.emit("Opening a dataset", str(exc))
-        except Exception as exc:  # e.g. MemoryError: the message still names the file
-            self.failed.emit("Opening a dataset", f"Dataset '{path}' could not be loaded: {type(exc).__name__}: {exc}")
-        self.phaseChanged.emit("idle")
+        def work():
+            try:
+                self.session.dataset(path or None)
+            except DigitTrainerError:
+                raise
+            except Exception as exc:  # e.g. MemoryError: the message still names the file
+                raise DigitTrainerError(f"Dataset '{path}' could not be loaded: {type(exc).__name__}: {exc}") from exc
 
-    def _dataset(self, path: str | None):
-        from model.data import load_mnist
+        self._job("Opening a dataset", "loading data", work)
 
-        path = path or self._data_path
-        if self._raw is None or path != self._raw_path:
-            self._raw = load_mnist(path)
-            self._raw_path = path
-            self._data_path = path
-            self.datasetLoaded.emit(self._raw)
-        return self._raw
+    @Slot(str)
+    def save_model(self, path: str):
+        def work():
+            self.session.save(path)
+            self.saved.emit(path)
 
-    @Slot()
-    def serve_classify(self):
-        """Answer the newest pending classify request, if any (queued twin of the mailbox)."""
-        with self._lock:
-            request, self._mailbox = self._mailbox, None
-        if request is not None:
-            self._classify(request)
-
-    def _classify(self, request: ClassifyRequest):
-        self._last_request = request
-        if self._predictor is None:
-            return
-        try:
-            prediction = self._predictor.predict(request.image)
-        except Exception as exc:
-            self.failed.emit("Classifying the drawing", f"The model could not classify the drawing: {exc}")
-            return
-        self._last_refresh = time.perf_counter()
-        self.classified.emit(request.generation, prediction)
-
-    def _classify_last(self):
-        if self._last_request is not None:
-            self._classify(self._last_request)
-
-    def forget_drawing(self):
-        """The canvas was cleared: stop refreshing the old drawing during training (thread-safe)."""
-        with self._lock:
-            self._mailbox = None
-            self._last_request = None
-
-    def _between_batches(self):
-        self.serve_classify()
-        self.serve_saliency()
-        if self._last_request is not None and time.perf_counter() - self._last_refresh > REFRESH_DURING_TRAINING_S:
-            self._classify(self._last_request)
+        self._job("Saving the model", "saving", work)
 
     @Slot(object)
     def train(self, config):
-        """Train ``config`` (a TrainConfig). The caller resets ``control`` before sending, so an early Stop counts."""
-        if self._busy:
-            return
-        self._busy = True
-        previous = (self._model, self._predictor, self._meta, self._source)
-        self._reused_backup = None
-        try:
-            self._train(config)
-        except DigitTrainerError as exc:
-            self._restore(previous)
-            self.failed.emit("Training", str(exc))
-            self.trainingFinished.emit(None)
-        except Exception as exc:
-            self._restore(previous)
-            message = out_of_memory_message(exc, config.batch_size)
-            self.failed.emit("Training", message or f"Training failed: {type(exc).__name__}: {exc}")
-            if message is None:
-                traceback.print_exc()
-            self.trainingFinished.emit(None)
-        finally:
-            self._busy = False
-            self.phaseChanged.emit("idle")
+        """Train ``config`` (a TrainConfig). The controller resets ``control`` before sending, so an early Stop counts."""
+        from model.reports import TrainCallbacks
+        from model.training import out_of_memory_message
 
-    def _restore(self, previous):
-        """Put back the model a failed run replaced (and show it again), so the failure loses nothing."""
-        model, predictor, meta, source = previous
-        reinitialised = None
-        if self._reused_backup is not None:
-            reinitialised, values = self._reused_backup
-            self._reused_backup = None
-            for variable, value in zip(_layer_variables(reinitialised), values):
-                variable.assign(value)  # the run re-initialised the model it reused: give back what it held
-        if model is not None and (model is not self._model or model is reinitialised):
-            self._model, self._predictor, self._meta, self._source = model, predictor, meta, source
-            self.modelChanged.emit(self._model_info(source))
-            self._classify_last()
-
-    def _train(self, config):
-        from model.architecture import build_model, spec_to_json
-        from model.training import TrainCallbacks, Trainer, TrainResult, run_data, run_metadata
-
-        self.phaseChanged.emit("loading data")
-        raw = self._dataset(None)
-        # Handed over, not kept: once the trainer has built its input pipeline (uint8), nothing holds the float32
-        # training images any more, and they are freed during the run (169 MB for MNIST).
-        prepared = [run_data(raw, config)]
-        if self.control.stop_requested:
-            reason = "Stopped by the user before training began."
-            self.trainingFinished.emit(TrainResult(0, [], None, None, stopped=True, reason=reason))
-            return
-        trainer = Trainer(
-            config,
-            TrainCallbacks(
-                on_batch=self.batchEnded.emit,
-                on_epoch=self.epochEnded.emit,
-                on_phase=self.phaseChanged.emit,
-                between_batches=self._between_batches,
-            ),
-            self.control,
+        callbacks = TrainCallbacks(
+            on_batch=self.batchEnded.emit,
+            on_epoch=self.epochEnded.emit,
+            on_phase=self.phaseChanged.emit,
+            between_batches=self.serve_between_batches,
         )
-        import keras
 
-        keras.utils.set_random_seed(config.seed)
-        # Building can take a while: when memory runs out, TensorFlow retries the allocation for 10 s before failing.
-        self.phaseChanged.emit("compiling")
-        model = build_model(list(config.spec))
-        predictor = None
-        network = json.dumps(spec_to_json(list(config.spec)), sort_keys=True)
-        if self._spare is not None and self._spare[0] == network:
-            # The same network as the last run: train that model object again from this run's initial weights
-            # (the fresh model's, so the run is the same as with a new model) and reuse its traced functions.
-            _, reused, reused_predictor = self._spare
-            targets, sources = _layer_variables(reused), _layer_variables(model)
-            if [v.shape for v in targets] == [v.shape for v in sources]:
-                self._reused_backup = (reused, [v.numpy() for v in targets])
-                for variable, fresh in zip(targets, sources):
-                    variable.assign(fresh)
-                model, predictor = reused, reused_predictor
-        self._set_model(model, {"recipe": config.recipe}, "untrained", predictor)
-        self.trainingStarted.emit(config)
-        model, result = trainer.run(prepared.pop(), model=model)
-        self._spare = (network, model, self._predictor)
-        self._reused_backup = None
-        self._meta = run_metadata(config, result, raw.source)
-        self._source = "trained"
-        self.modelChanged.emit(self._model_info("trained"))
-        self.trainingFinished.emit(result)
+        def work():
+            self.trainingStarted.emit(config)
+            self.trainingFinished.emit(self.session.train(config, callbacks, self.control))
+
+        self._job("Training", "loading data", work, on_failure=lambda: self.trainingFinished.emit(None),
+                  describe=lambda exc: out_of_memory_message(exc, config.batch_size))
 
     @Slot()
     def evaluate(self):
-        """Evaluate the current model on the test set, with progress; Stop cancels."""
-        from model.data import to_float_images
-        from model.evaluation import evaluate
+        """Evaluate the current model on the test set, with progress; Stop cancels (``evaluated(None)``)."""
 
-        if self._busy or self._model is None:
-            return
-        self._busy = True
-        self.phaseChanged.emit("evaluating")
-        try:
-            raw = self._dataset(None)
-            ev = evaluate(
-                self._model,
-                to_float_images(raw.x_test),
-                raw.y_test,
-                should_stop=lambda: self.control.stop_requested,
-                progress=self._eval_progress,
-            )
-            if ev is not None:
-                self.evaluated.emit(ev)
-        except DigitTrainerError as exc:
-            self.failed.emit("Evaluating", str(exc))
-        except Exception as exc:
-            self.failed.emit("Evaluating", f"Evaluation failed: {type(exc).__name__}: {exc}")
-            traceback.print_exc()
-        finally:
-            self._busy = False
-            self.phaseChanged.emit("idle")
+        def progress(fraction: float):
+            self.evaluationProgress.emit(fraction)
+            self.serve_classify()
 
-    def _eval_progress(self, fraction: float):
-        self.evaluationProgress.emit(fraction)
-        self.serve_classify()
+        def work():
+            self.evaluated.emit(self.session.evaluate(lambda: self.control.stop_requested, progress))
 
-    @Slot()
-    def serve_saliency(self):
-        """Answer the newest pending saliency request: |d p / d input| for the predicted digit."""
-        from model.saliency import saliency
-
-        with self._lock:
-            request, self._saliency_box = self._saliency_box, None
-        if request is None or self._model is None:
-            return
-        try:
-            result = saliency(self._model, request.image)
-        except Exception as exc:
-            self.failed.emit("Computing the saliency map", f"The saliency map could not be computed: {exc}")
-            return
-        self.saliencyComputed.emit(request.generation, result)
+        self._job("Evaluating", "evaluating", work, on_failure=lambda: self.evaluated.emit(None))
 
     @Slot(object)
-    def fine_tune(self, request):
-        """Fine-tune a copy of the current model on ``request`` (a FineTuneRequest); keep the current one to revert.
+    def fine_tune(self, request: FineTuneRequest):
+        """Fine-tune a copy of the current model on ``request``; the current one is kept to revert to.
 
-        The caller resets ``control`` before sending, so Stop ends the run (the model is then left unchanged).
+        The controller resets ``control`` before sending, so Stop ends the run (the model is then left unchanged).
         """
-        if self._busy or self._model is None:
-            self.failed.emit("Fine-tuning", "There is no model to fine-tune yet." if self._model is None else
-                             "The engine is busy; fine-tune when it is done.")
-            self.fineTuned.emit(None)
-            return
-        self._busy = True
-        try:
-            self._fine_tune(request)
-        except DigitTrainerError as exc:
-            self.failed.emit("Fine-tuning", str(exc))
-            self.fineTuned.emit(None)
-        except Exception as exc:
-            self.failed.emit("Fine-tuning", f"Fine-tuning failed: {type(exc).__name__}: {exc}")
-            traceback.print_exc()
-            self.fineTuned.emit(None)
-        finally:
-            self._busy = False
-            self.phaseChanged.emit("idle")
+        from model.reports import TrainCallbacks
 
-    def _fine_tune(self, request):
-        from model.architecture import spec_from_json
-        from model.finetune import fine_tune
-        from model.training import TrainCallbacks
+        def phase(name: str):
+            self.phaseChanged.emit("fine-tuning" if name == "training" else name)
 
-        self.phaseChanged.emit("loading data")
-        raw = self._dataset(None)
-        try:
-            spec = spec_from_json(self._meta.get("spec")) if self._meta.get("spec") else None
-        except DigitTrainerError:
-            spec = None  # only the Trainer's checks use it; the model itself is copied as it is
         callbacks = TrainCallbacks(
-            on_batch=self._fine_tune_batch, on_phase=self._fine_tune_phase, between_batches=self._between_batches
+            on_batch=lambda report: self.fineTuneProgress.emit(report.fraction),
+            on_phase=phase,
+            between_batches=self.serve_between_batches,
         )
-        new, result = fine_tune(
-            self._model, request.images, request.labels, raw, request.settings, spec=spec,
-            callbacks=callbacks, control=self.control, progress=self._fine_tune_phase,
-        )
-        if new is None:
-            self.fineTuned.emit(None)
-            return
-        previous = (self._model, self._meta, self._source)
-        meta = {**self._meta, "test_accuracy": result.mnist_after, "fine_tuned": result.metadata()}
-        self._set_model(new, meta, "fine-tuned")
-        self._previous = previous
-        self.previousModelChanged.emit(True)
-        self.fineTuned.emit(result)
 
-    def _fine_tune_batch(self, report):
-        self.fineTuneProgress.emit(report.fraction)
+        def work():
+            self.fineTuned.emit(self.session.fine_tune(request.images, request.labels, request.settings, callbacks,
+                                                       self.control, progress=phase))
 
-    def _fine_tune_phase(self, phase: str):
-        self.phaseChanged.emit("fine-tuning" if phase == "training" else phase)
+        self._job("Fine-tuning", "fine-tuning", work, on_failure=lambda: self.fineTuned.emit(None))
 
     @Slot()
     def revert_model(self):
         """Bring back the model from before the last fine-tuning (the fine-tuned one is dropped)."""
-        if self._busy or self._previous is None:
-            return
-        model, meta, source = self._previous
-        self._set_model(model, meta, source)
+        self._job("Reverting the model", "loading model", self.session.revert)
 
-    @Slot(str)
-    def save_model(self, path: str):
-        from model.storage import save_model
+    # Drawings --------------------------------------------------------------------------------------------------
+    @Slot()
+    def serve_classify(self):
+        """Answer the newest pending classify request, if any (the queued twin of the mailbox)."""
+        request = self.classify_box.take()
+        if request is not None:
+            self._classify(request)
 
-        if self._model is None:
-            self.failed.emit("Saving the model", "There is no model to save yet.")
-            return
-        self.phaseChanged.emit("saving")
+    def _classify(self, request):
         try:
-            save_model(self._model, path, self._meta)
-            self.saved.emit(path)
-        except DigitTrainerError as exc:
-            self.failed.emit("Saving the model", str(exc))
-        finally:
-            self.phaseChanged.emit("idle")
-
-
-def _layer_variables(model) -> list:
-    """Every layer's variables (weights and random-generator states), in layer order; not the optimiser's or metrics'."""
-    return [variable for layer in model.layers for variable in layer.variables]
-
-
-class EngineThread(QObject):
-    """Hosts the Engine on a thread of its own, running a Qt event loop; never a daemon.
-
-    The thread is a Python ``threading.Thread`` that Qt adopts, not a QThread: TensorFlow's pybind11 code takes the
-    GIL with ``PyGILState``, and on a QThread running PySide slots it found a second thread state and crashed the
-    process (take_gil, like pytorch#150548). On a thread that Python created, the states agree. Queued signals and
-    ``@Slot``s work as with a QThread, since Qt gives the adopted thread its own event dispatcher.
-    """
-
-    started = Signal()
-    finished = Signal()
-
-    def __init__(self, engine: Engine, parent=None):
-        super().__init__(parent)
-        self.setObjectName("EngineThread")
-        self.engine = engine
-        self._thread: threading.Thread | None = None
-        self._loop: QEventLoop | None = None
-        self._qthread: QThread | None = None
-        self._adopted = threading.Event()
-        self._go = threading.Event()
-
-    def start(self):
-        if self._thread is not None:
+            prediction = self.session.predict(request.image)
+        except Exception as exc:
+            self.failed.emit("Classifying the drawing", f"The model could not classify the drawing: {exc}")
             return
-        self._thread = threading.Thread(target=self._run, name="EngineThread", daemon=False)
-        self._thread.start()
-        self._adopted.wait()
-        self.engine.moveToThread(self._qthread)
-        self._go.set()
+        if prediction is not None:
+            self.classified.emit(request.generation, prediction)
 
-    def _run(self):
-        self._qthread = QThread.currentThread()
-        self._qthread.setObjectName("EngineThread")
-        self._loop = QEventLoop()
-        self._adopted.set()
-        self._go.wait()
-        # The engine now lives here: queue its start so it runs inside this thread's event loop.
-        QMetaObject.invokeMethod(self.engine, "start", Qt.QueuedConnection)
-        self.started.emit()
-        self._loop.exec()
-        self.finished.emit()
+    @Slot()
+    def serve_saliency(self):
+        """Answer the newest pending saliency request: |d p / d input| for the predicted digit."""
+        request = self.saliency_box.take()
+        if request is None:
+            return
+        try:
+            result = self.session.saliency(request.image)
+        except Exception as exc:
+            self.failed.emit("Computing the saliency map", f"The saliency map could not be computed: {exc}")
+            return
+        if result is not None:
+            self.saliencyComputed.emit(request.generation, result)
 
-    def qthread(self) -> QThread | None:
-        """The QThread object Qt made for the engine's thread (what ``engine.thread()`` returns)."""
-        return self._qthread
+    def serve_between_batches(self):
+        """Called by the trainer between batches (and while paused): serve drawings, refresh the last one."""
+        self.serve_classify()
+        self.serve_saliency()
+        request = self.classify_box.due(REFRESH_DURING_TRAINING_S)
+        if request is not None:
+            self._classify(request)
 
-    def isRunning(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def isFinished(self) -> bool:
-        return self._thread is not None and not self._thread.is_alive()
-
-    def quit(self):
-        if self._loop is not None:
-            QMetaObject.invokeMethod(self._loop, "quit", Qt.QueuedConnection)
-
-    def wait(self, timeout_ms: int) -> bool:
-        if self._thread is None:
-            return True
-        self._thread.join(timeout_ms / 1000)
-        return not self._thread.is_alive()
-
-    def shutdown(self, timeout_ms: int = 1800) -> bool:
-        """Ask the engine to stop whatever it is doing, end the thread's event loop and wait for it."""
-        self.engine.control.stop()
-        self.quit()
-        return self.wait(timeout_ms)
+    def _on_session_model_changed(self, info):
+        self.modelChanged.emit(info)
+        request = self.classify_box.last()  # show the drawing on screen as the new model sees it
+        if request is not None:
+            self._classify(request)
