@@ -1,13 +1,10 @@
 """The drawing tab's left half: canvas, its tools, MNIST-style preprocessing and the answer panel.
 
-The panel never runs the model. It emits ``classifyRequested`` with a numbered 28x28 input; whoever owns the
-engine answers through :meth:`DrawPanel.show_prediction`. Answers to requests older than one already shown, or
-made before the canvas was last cleared, are dropped, so a slow answer never overwrites a newer drawing.
+The panel never runs the model. It emits ``inputChanged`` with each new 28x28 input; the controller numbers it,
+has it classified, drops answers that are out of date, and shows the rest through :meth:`DrawPanel.show_prediction`.
 """
 
 from __future__ import annotations
-
-from typing import NamedTuple
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -28,15 +25,7 @@ from model.preprocess import to_mnist
 
 LIVE_INTERVAL_MS = 100  # while drawing, classify at most ten times a second
 PEN_WIDTH_RANGE = (4, 40)
-_RECENT_INPUTS = 16  # inputs kept so that an answer is shown next to the very input it belongs to
 HINT = "Right-click clears · Ctrl+Z undoes · drop an image file to classify it"
-
-
-class ClassifyRequest(NamedTuple):
-    """One classify request: ``generation`` numbers requests in order; ``image`` is float32 (28, 28) in [0, 1]."""
-
-    generation: int
-    image: np.ndarray
 
 
 class DrawPanel(QWidget):
@@ -44,10 +33,11 @@ class DrawPanel(QWidget):
 
     Signals
     -------
-    classifyRequested(object)
-        A :class:`ClassifyRequest`; after a finished stroke, an undo or a load at once, while drawing throttled.
+    inputChanged(object)
+        The drawing's new 28x28 input (float32 in [0, 1]); after a finished stroke, an undo or a load at once,
+        while drawing throttled.
     predictionShown(object)
-        The :class:`model.inference.Prediction` just shown (stale answers are dropped before this).
+        The :class:`model.inference.Prediction` just shown.
     strokeStarted()
         The pen went down on the canvas.
     cleared()
@@ -56,7 +46,7 @@ class DrawPanel(QWidget):
         A dropped file could not be used.
     """
 
-    classifyRequested = Signal(object)
+    inputChanged = Signal(object)
     predictionShown = Signal(object)
     strokeStarted = Signal()
     cleared = Signal()
@@ -118,11 +108,7 @@ class DrawPanel(QWidget):
         self._narrow_min = self._layout.minimumSize().width()
         self._set_direction(QBoxLayout.Direction.LeftToRight)
 
-        self._generation = 0
-        self._shown = 0  # newest generation whose answer is on screen
-        self._cleared_at = 0  # answers to requests up to this generation belong to a cleared drawing
         self._empty = True
-        self._inputs: dict[int, np.ndarray] = {}
         self._live_timer = QTimer(self)
         self._live_timer.setSingleShot(True)
         self._live_timer.setInterval(LIVE_INTERVAL_MS)
@@ -139,53 +125,27 @@ class DrawPanel(QWidget):
         self._on_pen_slider_value_changed(self.pen_slider.value())
 
     # ----------------------------------------------------------------------------------------------------- public
-    def generation(self) -> int:
-        """The number of the newest classify request."""
-        return self._generation
-
-    def shown_generation(self) -> int:
-        """The number of the request whose answer is on screen (equals generation() once up to date)."""
-        return self._shown
-
-    @Slot(int, object)
-    def show_prediction(self, generation, prediction=None) -> bool:
-        """Show the engine's answer (a :class:`model.inference.Prediction`) to request ``generation``.
-
-        Returns False, showing nothing, for an answer older than the one shown or than the last clear. The
-        answer to the request already shown is shown again: during training the engine re-classifies the same
-        drawing as the weights change.
-        A lone Prediction argument is taken as the answer to the newest request.
-        """
-        if prediction is None:
-            generation, prediction = self._generation, generation
-        if generation < self._shown or generation <= self._cleared_at:
-            return False
-        self._shown = generation
+    def show_prediction(self, prediction, x: np.ndarray | None = None) -> None:
+        """Show an answer (a :class:`model.inference.Prediction`) next to the input ``x`` it answers."""
         probs = np.asarray(prediction.probabilities)
-        self.prediction_panel.show_result(probs[0] if probs.ndim == 2 else probs, self._inputs.get(generation))
+        self.prediction_panel.show_result(probs[0] if probs.ndim == 2 else probs, x)
         self.predictionShown.emit(prediction)
-        return True
 
     @Slot()
     def classify_now(self) -> None:
-        """Preprocess the canvas and request a classification (or show the empty state)."""
+        """Preprocess the canvas and announce its input (or show the empty state)."""
         self._live_timer.stop()
         x = to_mnist(self.canvas.image())
         if x is None:
             self._become_empty()
             return
         self._empty = False
-        self._generation += 1
-        self._inputs[self._generation] = x
-        self._inputs.pop(self._generation - _RECENT_INPUTS, None)
         self.prediction_panel.show_preprocessed(x)
-        self.classifyRequested.emit(ClassifyRequest(self._generation, x))
+        self.inputChanged.emit(x)
 
     # ----------------------------------------------------------------------------------------------- internals
     def _become_empty(self) -> None:
         self._live_timer.stop()
-        self._cleared_at = self._generation
-        self._inputs.clear()
         self.prediction_panel.show_empty()
         if not self._empty:
             self._empty = True

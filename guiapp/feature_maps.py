@@ -11,7 +11,6 @@ from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from guiapp.channel_detail import ChannelDetail
-from guiapp.kernel_view import KernelView  # noqa: F401  main_window still imports KernelView from here
 from guiapp.layer_maps import ACTIVATION_CMAP, MosaicLayer, UnitBars
 from guiapp.ranges import display_range
 from model.inference import Activation

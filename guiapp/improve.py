@@ -1,9 +1,9 @@
 """The controller for "evaluate and improve": evaluation view, saliency overlay, teach mode and fine-tuning.
 
-It owns the widgets for these features and the user's sample database, and wires them to the window and the
-engine the same way the window wires its own panels: requests go to the engine through queued signals, results
-come back to ``@Slot`` methods here on the GUI thread. The sample database is used on the GUI thread only; the
-engine gets plain arrays.
+It owns the widgets for these features and the user's sample database. Jobs go through the window's
+:class:`~guiapp.controller.Controller` (which owns the engine and the busy state); results come back from it to
+``@Slot`` methods here. It never sees the window: what the user should read goes out as ``statusMessage`` and
+``errorRaised``, which the window shows. The sample database is used on the GUI thread only.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QWidget
 
-from guiapp.engine import FineTuneRequest
 from guiapp.evaluation_view import EvaluationView
 from guiapp.teach_panel import LabelBar, TeachPanel
 from model import saliency
@@ -36,10 +35,16 @@ def default_samples_path() -> Path:
 
 
 class ImproveController(QObject):
-    """Evaluation, saliency and teach mode for ``window`` (a MainWindow); create it before the window's docks.
+    """Evaluation, saliency and teach mode, through ``controller`` and for ``canvas`` (the DrawCanvas).
 
-    Signals (GUI thread; the window forwards them as its own)
+    Signals (GUI thread; the window forwards the last four as its own)
     -------
+    statusMessage(str)
+        A line for the status bar.
+    errorRaised(str, str)
+        A problem to show: title, message.
+    evaluationWanted()
+        The evaluation view has something new: the window brings it to the front.
     evaluationShown(object)
         The evaluation view shows a new :class:`model.evaluation.Evaluation`.
     saliencyShown(object)
@@ -50,17 +55,18 @@ class ImproveController(QObject):
         A :class:`model.finetune.FineTuneResult`, or None when fine-tuning was refused, stopped or failed.
     """
 
-    saliencyPosted = Signal()
-    fineTuneRequested = Signal(object)
-    revertRequested = Signal()
+    statusMessage = Signal(str)
+    errorRaised = Signal(str, str)
+    evaluationWanted = Signal()
     evaluationShown = Signal(object)
     saliencyShown = Signal(object)
     sampleSaved = Signal(object)
     fineTuneFinished = Signal(object)
 
-    def __init__(self, window, samples_path: str | os.PathLike | None = None):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, controller, canvas, samples_path: str | os.PathLike | None = None, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.canvas = canvas
         self.samples_path = Path(samples_path) if samples_path else default_samples_path()
         self.store: SampleStore | None = None
         self._raw = None
@@ -82,24 +88,21 @@ class ImproveController(QObject):
         row.addSpacing(8)
         row.addWidget(self.label_bar, 1)
 
-    def connect_engine(self, engine) -> None:
-        """Wire the widgets, the window and ``engine``; call from the window's own wiring."""
-        w, canvas = self.window, self.window.draw_panel.canvas
-        self.saliencyPosted.connect(engine.serve_saliency)
-        self.fineTuneRequested.connect(engine.fine_tune)
-        self.revertRequested.connect(engine.revert_model)
-        engine.datasetLoaded.connect(self._on_engine_dataset_loaded)
-        engine.evaluationProgress.connect(self.evaluation_view.set_progress)
-        engine.evaluated.connect(self._on_engine_evaluated)
-        engine.saliencyComputed.connect(self._on_engine_saliency_computed)
-        engine.fineTuneProgress.connect(self.teach_panel.set_progress)
-        engine.fineTuned.connect(self._on_engine_fine_tuned)
-        engine.previousModelChanged.connect(self.teach_panel.set_revert_available)
-        engine.modelChanged.connect(self._on_engine_model_changed)
-        engine.phaseChanged.connect(self._on_engine_phase_changed)
-        w.trainingFinished.connect(self._on_window_training_finished)
-        w.predictionShown.connect(self._on_window_prediction_shown)
-        self.evaluation_view.evaluateRequested.connect(w._on_evaluate_triggered)
+    def connect(self) -> None:
+        """Wire the widgets and the controller; call once, after the window has made its own connections."""
+        c = self.controller
+        c.datasetLoaded.connect(self._on_dataset_loaded)
+        c.evaluationProgress.connect(self.evaluation_view.set_progress)
+        c.evaluated.connect(self._on_evaluated)
+        c.saliencyReady.connect(self._on_saliency_ready)
+        c.fineTuneProgress.connect(self.teach_panel.set_progress)
+        c.fineTuned.connect(self._on_fine_tuned)
+        c.previousModelChanged.connect(self.teach_panel.set_revert_available)
+        c.modelChanged.connect(self._on_model_changed)
+        c.jobChanged.connect(self._on_job_changed)
+        c.runFinished.connect(self._on_run_finished)
+        c.predictionReady.connect(self._on_prediction_ready)
+        self.evaluation_view.evaluateRequested.connect(self._on_evaluate_requested)
         self.evaluation_view.imageActivated.connect(self._on_evaluation_image_activated)
         self.saliency_toggle.toggled.connect(self._on_saliency_toggle_toggled)
         self.label_bar.labelRequested.connect(self._on_label_requested)
@@ -109,8 +112,8 @@ class ImproveController(QObject):
         p.exportRequested.connect(self._on_teach_export_requested)
         p.importRequested.connect(self._on_teach_import_requested)
         p.fineTuneRequested.connect(self._on_teach_fine_tune_requested)
-        p.revertRequested.connect(self.revertRequested)
-        canvas.installEventFilter(self)
+        p.revertRequested.connect(self._on_teach_revert_requested)
+        self.canvas.installEventFilter(self)
 
     def close(self) -> None:
         if self.store is not None:
@@ -119,7 +122,7 @@ class ImproveController(QObject):
 
     # Keys 0-9 on the canvas ------------------------------------------------------------------------------------
     def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.KeyPress and obj is self.window.draw_panel.canvas:
+        if event.type() == QEvent.Type.KeyPress and obj is self.canvas:
             digit = _DIGIT_KEYS.get(event.key())
             plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier == Qt.KeyboardModifier.NoModifier
             if digit is not None and plain:
@@ -135,21 +138,22 @@ class ImproveController(QObject):
                 self.store = SampleStore(self.samples_path)
                 self.teach_panel.set_samples(self.store.list())
             except SampleStoreError as exc:
-                self.window._show_error("Opening your samples", str(exc))
+                self.errorRaised.emit("Opening your samples", str(exc))
                 return None
         return self.store
 
     @Slot(bool)
-    def _on_teach_dock_visibility_changed(self, visible: bool) -> None:
+    def set_teach_visible(self, visible: bool) -> None:
+        """The Teach view was shown or hidden: the sample database opens the first time it is shown."""
         if visible:
             self.open_store()
 
     @Slot(int)
     def _on_label_requested(self, digit: int) -> None:
-        canvas = self.window.draw_panel.canvas
+        canvas = self.canvas
         x = to_mnist(canvas.image())
         if x is None:
-            self.window.status.setText("Draw a digit first, then press its key (0-9) to store it as a sample.")
+            self.statusMessage.emit("Draw a digit first, then press its key (0-9) to store it as a sample.")
             return
         store = self.open_store()
         if store is None:
@@ -157,10 +161,10 @@ class ImproveController(QObject):
         try:
             sample = store.get(store.add(x, digit, canvas.strokes()))
         except SampleStoreError as exc:
-            self.window._show_error("Storing the sample", str(exc))
+            self.errorRaised.emit("Storing the sample", str(exc))
             return
         self.teach_panel.add_sample(sample)
-        self.window.status.setText(f"Stored as a {digit} (sample {sample.id}, {len(store)} in all). Draw the next one.")
+        self.statusMessage.emit(f"Stored as a {digit} (sample {sample.id}, {len(store)} in all). Draw the next one.")
         canvas.clear()
         self.sampleSaved.emit(sample)
 
@@ -179,20 +183,20 @@ class ImproveController(QObject):
         try:
             done = sum(bool(change(store, i)) for i in ids)
         except SampleStoreError as exc:
-            self.window._show_error("Changing samples", str(exc))
+            self.errorRaised.emit("Changing samples", str(exc))
             done = 0
         self.teach_panel.set_samples(store.list())
-        self.window.status.setText(f"{verb} {done} sample(s).")
+        self.statusMessage.emit(f"{verb} {done} sample(s).")
 
     @Slot()
     def _on_teach_export_requested(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export samples", "my_digits.npz", "NumPy archive (*.npz)")
+        path, _ = QFileDialog.getSaveFileName(self.canvas.window(), "Export samples", "my_digits.npz", "NumPy archive (*.npz)")
         if path:
             self.export_samples(path if path.endswith(".npz") else path + ".npz")
 
     @Slot()
     def _on_teach_import_requested(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Import samples", "", "NumPy archive (*.npz)")
+        path, _ = QFileDialog.getOpenFileName(self.canvas.window(), "Import samples", "", "NumPy archive (*.npz)")
         if path:
             self.import_samples(path)
 
@@ -203,9 +207,9 @@ class ImproveController(QObject):
         try:
             n = store.export_npz(path)
         except SampleStoreError as exc:
-            self.window._show_error("Exporting samples", str(exc))
+            self.errorRaised.emit("Exporting samples", str(exc))
             return None
-        self.window.status.setText(f"Exported {n} samples to {path}")
+        self.statusMessage.emit(f"Exported {n} samples to {path}")
         return n
 
     def import_samples(self, path: str) -> int | None:
@@ -215,10 +219,10 @@ class ImproveController(QObject):
         try:
             n = store.import_npz(path)
         except SampleStoreError as exc:
-            self.window._show_error("Importing samples", str(exc))
+            self.errorRaised.emit("Importing samples", str(exc))
             return None
         self.teach_panel.set_samples(store.list())
-        self.window.status.setText(f"Imported {n} samples from {path}")
+        self.statusMessage.emit(f"Imported {n} samples from {path}")
         return n
 
     # Fine-tuning -----------------------------------------------------------------------------------------------
@@ -227,7 +231,7 @@ class ImproveController(QObject):
         store = self.open_store()
         if store is None:
             return
-        if self.window.training_panel.running or self.window._phase != "idle":
+        if self.controller.busy:
             self.teach_panel.show_status("The engine is busy: fine-tune when it is done.")
             return
         x, y, _ids = store.arrays()
@@ -238,13 +242,19 @@ class ImproveController(QObject):
             )
             self.fineTuneFinished.emit(None)
             return
-        self.window.engine.control.reset()
+        if not self.controller.fine_tune(x, y):
+            self.teach_panel.show_status("The engine is busy: fine-tune when it is done.")
+            return
         self.teach_panel.set_fine_tune_running(True)
         self.teach_panel.show_status(f"Fine-tuning on {len(x)} samples mixed with MNIST… (Esc stops)")
-        self.fineTuneRequested.emit(FineTuneRequest(x, y))
+
+    @Slot()
+    def _on_teach_revert_requested(self) -> None:
+        if not self.controller.revert():
+            self.teach_panel.show_status("The engine is busy: revert when it is done.")
 
     @Slot(object)
-    def _on_engine_fine_tuned(self, result) -> None:
+    def _on_fine_tuned(self, result) -> None:
         self.teach_panel.set_fine_tune_running(False)
         if result is None:
             self.teach_panel.show_status("Fine-tuning did not finish; the model is unchanged.")
@@ -258,21 +268,29 @@ class ImproveController(QObject):
 
     # Evaluation ------------------------------------------------------------------------------------------------
     @Slot(object)
-    def _on_engine_dataset_loaded(self, raw) -> None:
+    def _on_dataset_loaded(self, raw) -> None:
         self._raw = raw
 
-    @Slot(object)
-    def _on_window_training_finished(self, result) -> None:
+    @Slot()
+    def _on_evaluate_requested(self) -> None:
+        if not self.controller.evaluate():
+            self.statusMessage.emit("The engine is busy: evaluate when it is done.")
+
+    @Slot(int, object)
+    def _on_run_finished(self, _run: int, result) -> None:
         if result is not None and result.test_accuracy is not None and self.evaluation_view.auto_evaluate():
-            self.window._on_evaluate_triggered()
+            self.controller.evaluate(automatic=True)
 
     @Slot(object)
-    def _on_engine_evaluated(self, evaluation) -> None:
+    def _on_evaluated(self, evaluation) -> None:
         raw = self._raw
+        if evaluation is None:
+            self.evaluation_view.set_progress(0.0)
+            return  # stopped, or failed (the error is shown)
         if raw is None or len(raw.y_test) != len(evaluation.predicted):
             return  # cannot happen: the engine reports the dataset before evaluating on it
         self.evaluation_view.set_evaluation(evaluation, raw.x_test, raw.y_test)
-        self.window.evaluation_dock.raise_()
+        self.evaluationWanted.emit()
         self.evaluationShown.emit(evaluation)
 
     @Slot(int)
@@ -280,48 +298,33 @@ class ImproveController(QObject):
         raw = self._raw
         if raw is None:
             return
-        self.window.draw_panel.canvas.load_array(raw.x_test[index] / 255.0)
+        self.canvas.load_array(raw.x_test[index] / 255.0)
 
     @Slot(object)
-    def _on_engine_model_changed(self, info) -> None:
+    def _on_model_changed(self, info) -> None:
         if info.source != "untrained":
             self.evaluation_view.mark_stale()
 
     @Slot(str)
-    def _on_engine_phase_changed(self, phase: str) -> None:
-        self.evaluation_view.set_busy(phase != "idle")
+    def _on_job_changed(self, job: str) -> None:
+        self.evaluation_view.set_busy(bool(job))
 
     # Saliency --------------------------------------------------------------------------------------------------
-    def _current_generation(self) -> int | None:
-        """The newest drawing's request number if its answer is on screen and it is not being drawn."""
-        panel = self.window.draw_panel
-        if panel.canvas.is_drawing() or panel.canvas.is_empty() or panel.shown_generation() != panel.generation():
-            return None
-        return panel.generation()
-
-    @Slot(object)
-    def _on_window_prediction_shown(self, _prediction) -> None:
-        if self.saliency_toggle.isChecked():
-            self._request_saliency()
-
-    def _request_saliency(self) -> None:
-        generation = self._current_generation()
-        x = to_mnist(self.window.draw_panel.canvas.image()) if generation is not None else None
-        if x is not None:
-            self.window.engine.post_saliency(generation, x)
-            self.saliencyPosted.emit()
+    @Slot(object, object)
+    def _on_prediction_ready(self, _prediction, _x) -> None:
+        if self.saliency_toggle.isChecked() and not self.canvas.is_drawing():
+            self.controller.request_saliency()
 
     @Slot(bool)
     def _on_saliency_toggle_toggled(self, on: bool) -> None:
         if on:
-            self._request_saliency()
+            self.controller.request_saliency()
         else:
-            self.window.draw_panel.canvas.set_overlay(None)
+            self.canvas.set_overlay(None)
 
     @Slot(int, object)
-    def _on_engine_saliency_computed(self, generation: int, result) -> None:
-        if not self.saliency_toggle.isChecked() or generation != self._current_generation():
+    def _on_saliency_ready(self, _generation: int, result) -> None:
+        if not self.saliency_toggle.isChecked() or self.canvas.is_drawing() or self.canvas.is_empty():
             return
-        canvas = self.window.draw_panel.canvas
-        canvas.set_overlay(saliency.heat_rgba(saliency.to_canvas(result.values, canvas.image())))
+        self.canvas.set_overlay(saliency.heat_rgba(saliency.to_canvas(result.values, self.canvas.image())))
         self.saliencyShown.emit(result)

@@ -1,4 +1,9 @@
-"""The main window: wires the panels (which emit intent) to the engine thread (which owns TensorFlow)."""
+"""The main window: docks, menus, settings and dialogs, wiring the views (which emit intent) to the controller.
+
+The window never touches the engine: :class:`guiapp.controller.Controller` owns it, the busy state, run numbers and
+drawing generations. The window enables each action by the controller's state (``jobChanged``), so an action the
+engine could not take now is disabled, never queued unseen.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +12,22 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
 )
 
-from guiapp import gc_guard
+from guiapp import gc_guard, window_layout
 from guiapp.architecture_editor import ArchitectureEditor
+from guiapp.controller import Controller
 from guiapp.dataset_view import DatasetView
 from guiapp.draw_panel import DrawPanel
-from guiapp.engine import Engine, EngineThread
-from guiapp.feature_maps import FeatureMapView, KernelView
+from guiapp.feature_maps import FeatureMapView
+from guiapp.kernel_view import KernelView
 from guiapp.improve import ImproveController
+from guiapp.jobs import STOPPABLE, YIELDS_TO_TRAIN
 from guiapp.model_view import ModelSummary
 from guiapp.playground import ConvPlayground
 from guiapp.plots import TrainingPlots
@@ -53,29 +55,16 @@ PHASE_TEXT = {
 }
 
 
-def _scrolled(widget: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidget(widget)
-    area.setWidgetResizable(True)
-    return area
-
-
 class MainWindow(QMainWindow):
     """Digit Trainer's window. Constructible with no arguments inside a running QApplication."""
 
-    trainRequested = Signal(object)
-    classifyPosted = Signal()
-    loadModelRequested = Signal(str)
-    saveModelRequested = Signal(str)
-    loadDatasetRequested = Signal(str)
-    evaluateRequested = Signal()
     # Emitted on the GUI thread once the window shows what the engine reported (tests and tools wait on these).
     batchShown = Signal(object)
     trainingFinished = Signal(object)
     predictionShown = Signal(object)
     errorShown = Signal(str, str)  # title, message: what the error dialog and the status line show
     phaseShown = Signal(str)
-    modelShown = Signal(object)  # guiapp.engine.ModelInfo
+    modelShown = Signal(object)  # model.session.ModelInfo
     datasetShown = Signal(object)  # model.data.RawMnist
     modelSaved = Signal(str)
     evaluationShown = Signal(object)
@@ -94,11 +83,7 @@ class MainWindow(QMainWindow):
         self.last_error = ""
         self.last_result = None
         self.last_evaluation = None
-        self._run = 0
-        self._run_config = None
-        self._phase = "loading"
         self._closing = False
-        self._has_model = False
         self._outcome = ""  # the status line's text once the engine is idle again: how the last request ended
         self._dataset_requested: str | None = None  # File › Open dataset's path, remembered once it has loaded
 
@@ -112,18 +97,17 @@ class MainWindow(QMainWindow):
         self.architecture_editor = ArchitectureEditor()
         self.playground = ConvPlayground()
         self.training_panel.set_spec_provider(self.architecture_editor.spec)
-        self.improve = ImproveController(self, samples_path)
+        self.controller = Controller(data_path=data_path, model_path=model_path, parent=self)
+        self.improve = ImproveController(self.controller, self.draw_panel.canvas, samples_path, parent=self)
         self.setCentralWidget(self.plots)
-        self._build_docks()
-        self._build_menus()
+        window_layout.setup_docks(self)
+        window_layout.setup_menus(self)
         self.status = QLabel("Loading TensorFlow…")
         self.statusBar().addWidget(self.status, 1)
 
         # Cyclic garbage is collected on this thread only while the engine's thread runs (see gc_guard).
         gc_guard.collector().engage()
         self._gc_engaged = True
-        self.engine = Engine(data_path=data_path, model_path=model_path)
-        self.engine_thread = EngineThread(self.engine)
         self._connect()
         self._restore_settings()
         # Start TensorFlow's import once the event loop runs, so the window paints first.
@@ -131,157 +115,82 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _start_engine(self):
-        if not self._closing and not self.engine_thread.isRunning():
-            self.engine_thread.start()
+        if not self._closing:
+            self.controller.start()
 
-    # Layout --------------------------------------------------------------------------------------------------
-    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        return dock
-
-    def _build_docks(self):
-        self.training_panel.setMinimumWidth(330)
-        training_area = _scrolled(self.training_panel)
-        training_area.setMinimumWidth(350)
-        training_area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.training_dock = self._dock("Training", "trainingDock", training_area, Qt.LeftDockWidgetArea)
-        draw_box = QWidget()
-        draw_layout = QVBoxLayout(draw_box)
-        draw_layout.setContentsMargins(0, 0, 0, 0)
-        draw_layout.addWidget(self.draw_panel, 1)
-        draw_layout.addWidget(self.improve.draw_tools)
-        self.draw_dock = self._dock("Draw", "drawDock", _scrolled(draw_box), Qt.RightDockWidgetArea)
-        self.feature_dock = self._dock(
-            "Feature maps", "featureDock", _scrolled(self.feature_maps), Qt.BottomDockWidgetArea
-        )
-        model_box = QWidget()
-        box = QVBoxLayout(model_box)
-        box.addWidget(self.model_summary, 2)
-        box.addWidget(QLabel("First conv layer's kernels"))
-        box.addWidget(self.kernel_view, 1)
-        self.model_dock = self._dock("Model", "modelDock", model_box, Qt.BottomDockWidgetArea)
-        self.dataset_dock = self._dock("Dataset", "datasetDock", _scrolled(self.dataset_view), Qt.BottomDockWidgetArea)
-        self.architecture_dock = self._dock(
-            "Architecture", "architectureDock", self.architecture_editor, Qt.LeftDockWidgetArea
-        )
-        self.learn_dock = self._dock("Learn: convolution", "learnDock", _scrolled(self.playground), Qt.BottomDockWidgetArea)
-        self.evaluation_dock = self._dock(
-            "Evaluation", "evaluationDock", _scrolled(self.improve.evaluation_view), Qt.BottomDockWidgetArea
-        )
-        self.teach_dock = self._dock("Teach", "teachDock", _scrolled(self.improve.teach_panel), Qt.BottomDockWidgetArea)
-        self.tabifyDockWidget(self.training_dock, self.architecture_dock)
-        self.tabifyDockWidget(self.feature_dock, self.model_dock)
-        self.tabifyDockWidget(self.model_dock, self.dataset_dock)
-        self.tabifyDockWidget(self.dataset_dock, self.learn_dock)
-        self.tabifyDockWidget(self.learn_dock, self.evaluation_dock)
-        self.tabifyDockWidget(self.evaluation_dock, self.teach_dock)
-        self.training_dock.raise_()
-        self.feature_dock.raise_()
-        self.resizeDocks([self.feature_dock], [320], Qt.Vertical)
-        self.resizeDocks([self.training_dock, self.draw_dock], [370, 700], Qt.Horizontal)
-        self._default_state = self.saveState()
-
-    def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if name:
-            action.setObjectName(name)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
-    def _build_menus(self):
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(file_menu, "Open &dataset…", self._on_open_dataset_triggered, "Ctrl+Shift+O", "openDatasetAction")
-        self._action(file_menu, "&Open model…", self._on_open_model_triggered, QKeySequence.Open, "openModelAction")
-        self._action(file_menu, "&Save model…", self._on_save_model_triggered, QKeySequence.Save, "saveModelAction")
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.Quit, "quitAction")
-        train_menu = bar.addMenu("&Train")
-        self.train_action = self._action(train_menu, "&Train", self.training_panel._on_train_clicked, "Ctrl+T", "trainAction")
-        self.pause_action = self._action(train_menu, "&Pause / Resume", self._on_pause_action_triggered, "Ctrl+P", "pauseAction")
-        self.stop_action = self._action(train_menu, "&Stop", self._on_stop_requested, Qt.Key_Escape, "stopAction")
-        train_menu.addSeparator()
-        self._action(train_menu, "&Evaluate on the test set", self._on_evaluate_triggered, "Ctrl+E", "evaluateAction")
-        view_menu = bar.addMenu("&View")
-        for dock in (
-            self.training_dock,
-            self.architecture_dock,
-            self.draw_dock,
-            self.feature_dock,
-            self.model_dock,
-            self.dataset_dock,
-            self.learn_dock,
-            self.evaluation_dock,
-            self.teach_dock,
-        ):
-            view_menu.addAction(dock.toggleViewAction())
-        view_menu.addSeparator()
-        self._action(view_menu, "&Reset layout", self._on_reset_layout_triggered, None, "resetLayoutAction")
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&About Digit Trainer", self._on_about_triggered, None, "aboutAction")
+    @property
+    def phase(self) -> str:
+        """The engine's last reported phase ("idle", "training", ...)."""
+        return self.controller.phase
 
     def _connect(self):
-        e = self.engine
-        self.trainRequested.connect(e.train)
-        self.classifyPosted.connect(e.serve_classify)
-        self.loadModelRequested.connect(e.load_model)
-        self.saveModelRequested.connect(e.save_model)
-        self.loadDatasetRequested.connect(e.load_dataset)
-        self.evaluateRequested.connect(e.evaluate)
-        e.ready.connect(self._on_engine_ready)
-        e.phaseChanged.connect(self._on_engine_phase_changed)
-        e.batchEnded.connect(self._on_engine_batch_ended)
-        e.epochEnded.connect(self._on_engine_epoch_ended)
-        e.trainingFinished.connect(self._on_engine_training_finished)
-        e.classified.connect(self._on_engine_classified)
-        e.modelChanged.connect(self._on_engine_model_changed)
-        e.datasetLoaded.connect(self._on_engine_dataset_loaded)
-        e.evaluationProgress.connect(self._on_engine_evaluation_progress)
-        e.evaluated.connect(self._on_engine_evaluated)
-        e.saved.connect(self._on_engine_saved)
-        e.failed.connect(self._on_engine_failed)
+        c = self.controller
+        c.ready.connect(self._on_controller_ready)
+        c.jobChanged.connect(self._on_controller_job_changed)
+        c.phaseChanged.connect(self._on_controller_phase_changed)
+        c.runStarted.connect(self._on_controller_run_started)
+        c.batchEnded.connect(self._on_controller_batch_ended)
+        c.epochEnded.connect(self._on_controller_epoch_ended)
+        c.runFinished.connect(self._on_controller_run_finished)
+        c.predictionReady.connect(self._on_controller_prediction_ready)
+        c.modelChanged.connect(self._on_controller_model_changed)
+        c.datasetLoaded.connect(self._on_controller_dataset_loaded)
+        c.evaluationProgress.connect(self._on_controller_evaluation_progress)
+        c.evaluated.connect(self._on_controller_evaluated)
+        c.saved.connect(self._on_controller_saved)
+        c.failed.connect(self._show_error)
+        c.started.connect(self._on_controller_started)
         p = self.training_panel
         p.trainRequested.connect(self._on_panel_train_requested)
-        p.pauseToggled.connect(self._on_panel_pause_toggled)
+        p.pauseToggled.connect(c.set_paused)
         p.stopRequested.connect(self._on_stop_requested)
-        self.draw_panel.classifyRequested.connect(self._on_draw_classify_requested)
-        self.draw_panel.strokeStarted.connect(self._on_draw_stroke_started)
+        p.recipeChanged.connect(self._on_panel_recipe_changed)
+        self.draw_panel.inputChanged.connect(self._on_draw_input_changed)
+        self.draw_panel.strokeStarted.connect(c.pen_down)
         self.draw_panel.cleared.connect(self._on_draw_cleared)
         self.draw_panel.errorOccurred.connect(self._on_draw_error_occurred)
         self.architecture_editor.validityChanged.connect(self._on_architecture_validity_changed)
-        p.recipe_combo.currentTextChanged.connect(self._on_panel_recipe_changed)
-        self.improve.connect_engine(e)
-        self.improve.evaluationShown.connect(self.evaluationShown)
-        self.improve.saliencyShown.connect(self.saliencyShown)
-        self.improve.sampleSaved.connect(self.sampleSaved)
-        self.improve.fineTuneFinished.connect(self.fineTuneFinished)
-        self.teach_dock.visibilityChanged.connect(self.improve._on_teach_dock_visibility_changed)
+        i = self.improve
+        i.connect()
+        i.statusMessage.connect(self.status.setText)
+        i.errorRaised.connect(self._show_error)
+        i.evaluationWanted.connect(self.evaluation_dock.raise_)
+        i.evaluationShown.connect(self.evaluationShown)
+        i.saliencyShown.connect(self.saliencyShown)
+        i.sampleSaved.connect(self.sampleSaved)
+        i.fineTuneFinished.connect(self.fineTuneFinished)
+        self.teach_dock.visibilityChanged.connect(i.set_teach_visible)
+        self._on_controller_job_changed(c.job)
 
-    # Requests to the engine ----------------------------------------------------------------------------------
-    def train(self, config=None):
-        """Start a training run with ``config`` (or the panel's settings). Ignored while one is running."""
-        self._on_panel_train_requested(config or self.training_panel.config())
+    # Requests ------------------------------------------------------------------------------------------------
+    def train(self, config=None) -> bool:
+        """Start a training run with ``config`` (or the panel's settings). False while the engine is busy."""
+        return self._start_run(config or self.training_panel.config())
 
     @Slot(object)
     def _on_panel_train_requested(self, cfg):
-        if self.training_panel.running or not self.training_panel.train_button.isEnabled():
-            return
-        self.engine.control.reset()
-        self._run += 1
-        self._run_config = cfg
+        self._start_run(cfg)
+
+    def _start_run(self, cfg) -> bool:
+        if self.training_panel.blocked_reason:
+            self.status.setText(self.training_panel.blocked_reason)
+            return False
+        if self.controller.train(cfg) is None:
+            self._refuse("Train")
+            return False
         self.last_result = None
-        self.training_panel.set_running(True)
-        self.training_panel.show_finished(0.0, "Starting…")
-        self.training_panel.show_test_accuracy(None)
-        self.training_panel.add_run(self._run, cfg)
-        self.plots.start_run(self._run, cfg.epochs)
-        self.trainRequested.emit(cfg)
+        return True
+
+    def _refuse(self, what: str) -> None:
+        """Say why ``what`` did nothing: the engine is busy with a job that must end (or be stopped) first."""
+        job = self.controller.job
+        stop = " (Esc stops it)" if job in STOPPABLE else ""
+        self.status.setText(f"{what}: not now, the engine is busy ({job}){stop}.")
+
+    @Slot(int, object)
+    def _on_controller_run_started(self, run: int, cfg):
+        self.training_panel.show_run_started(run, cfg)
+        self.plots.start_run(run, cfg.epochs)
 
     @Slot(str)
     def _on_architecture_validity_changed(self, reason: str):
@@ -293,13 +202,6 @@ class MainWindow(QMainWindow):
 
         self.architecture_editor.set_spec(list(recipe(name).spec))
 
-    @Slot(bool)
-    def _on_panel_pause_toggled(self, paused: bool):
-        if paused:
-            self.engine.control.pause()
-        else:
-            self.engine.control.resume()
-
     @Slot()
     def _on_pause_action_triggered(self):
         if self.training_panel.running:
@@ -307,27 +209,19 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_stop_requested(self):
-        self.engine.control.stop()
-        if self.training_panel.running:
+        self.controller.stop()
+        if self.controller.stoppable:
             self.status.setText("Stopping…")
 
-    @Slot()
-    def _on_draw_stroke_started(self):
-        # An answer will be wanted when the stroke ends: have training switch to single steps now, so that the
-        # request then waits for one batch, not a group (thread-safe: it sets a deadline).
-        self.engine.control.want_prompt_answers()
-
     @Slot(object)
-    def _on_draw_classify_requested(self, request):
-        generation, image = request if isinstance(request, tuple) else (request.generation, request.image)
-        self.engine.post_classify(generation, image)
-        self.classifyPosted.emit()
-        if not self._has_model and self._phase not in ("loading", "loading model"):
+    def _on_draw_input_changed(self, x):
+        self.controller.classify(x)
+        if self.controller.model_info is None and self.controller.phase not in ("loading", "loading model"):
             self.status.setText("No model to classify with yet: train one, or open a model file (File › Open model…).")
 
     @Slot()
     def _on_draw_cleared(self):
-        self.engine.forget_drawing()
+        self.controller.forget_drawing()
         self.feature_maps.blank()
 
     @Slot(str)
@@ -337,15 +231,45 @@ class MainWindow(QMainWindow):
         self.status.setText(message)
         self.errorShown.emit("Loading an image", message)
 
-    def open_model(self, path: str):
-        self.loadModelRequested.emit(str(path))
+    def open_model(self, path: str) -> bool:
+        """Open a model file; False (and a status line saying why) while the engine is busy."""
+        if not self.controller.open_model(path):
+            self._refuse("Open model")
+            return False
+        return True
 
-    def save_model(self, path: str):
-        self.saveModelRequested.emit(str(path))
+    def save_model(self, path: str) -> bool:
+        """Save the model in use; False while the engine is busy (a run's model is saved once the run ends)."""
+        if not self.controller.save_model(path):
+            self._refuse("Save model")
+            return False
+        return True
 
-    def open_dataset(self, path: str):
+    def open_dataset(self, path: str) -> bool:
+        if not self.controller.open_dataset(path):
+            self._refuse("Open dataset")
+            return False
         self._dataset_requested = str(path)
-        self.loadDatasetRequested.emit(str(path))
+        return True
+
+    def evaluate(self) -> bool:
+        if not self.controller.evaluate():
+            self._refuse("Evaluate")
+            return False
+        return True
+
+    def _discard_unsaved_ok(self) -> bool:
+        """Ask before an unsaved trained or fine-tuned model is replaced; True to go on."""
+        if not self.controller.unsaved_model:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Unsaved model",
+            "The model in use was trained here and has not been saved. Open another model and discard it?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
 
     @Slot()
     def _on_open_dataset_triggered(self):
@@ -355,6 +279,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_open_model_triggered(self):
+        if not self._discard_unsaved_ok():
+            return
         path, _ = QFileDialog.getOpenFileName(self, "Open model", "", "Keras model (*.keras)")
         if path:
             self.open_model(path)
@@ -369,20 +295,33 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_evaluate_triggered(self):
-        if not self.training_panel.running:
-            self.engine.control.reset()
-            self.evaluateRequested.emit()
+        self.evaluate()
 
-    # Results from the engine ---------------------------------------------------------------------------------
+    # What the controller reports ---------------------------------------------------------------------------
     @Slot(str)
-    def _on_engine_ready(self, device: str):
+    def _on_controller_ready(self, device: str):
         self.training_panel.device_label.setText(f"Device: {device}")
-        self.training_panel.set_engine_ready(True)
+
+    @Slot()
+    def _on_controller_started(self):
+        # Start-up's objects (TensorFlow, the starting model) are made now: keep the collector off them for good.
         gc_guard.collector().freeze_startup()
 
     @Slot(str)
-    def _on_engine_phase_changed(self, phase: str):
-        self._phase = phase
+    def _on_controller_job_changed(self, job: str):
+        idle = not job
+        self.training_panel.set_job(job)
+        self.train_action.setEnabled(job in YIELDS_TO_TRAIN)
+        self.evaluate_action.setEnabled(idle and self.controller.model_info is not None)
+        self.pause_action.setEnabled(job == "training")
+        self.stop_action.setEnabled(job in STOPPABLE)
+        for action in (self.open_model_action, self.save_model_action, self.open_dataset_action):
+            action.setEnabled(idle)
+        # The network being trained cannot change under the run: the editor is read-only until the job ends.
+        self.architecture_editor.setEnabled(job in YIELDS_TO_TRAIN)
+
+    @Slot(str)
+    def _on_controller_phase_changed(self, phase: str):
         text = PHASE_TEXT.get(phase, phase)
         if phase != "idle":
             self._outcome = ""
@@ -393,57 +332,42 @@ class MainWindow(QMainWindow):
         self.phaseShown.emit(phase)
 
     @Slot(object)
-    def _on_engine_batch_ended(self, report):
+    def _on_controller_batch_ended(self, report):
         self.training_panel.show_batch(report)
         self.plots.add_batch(report)
         self.batchShown.emit(report)
 
     @Slot(object)
-    def _on_engine_epoch_ended(self, report):
+    def _on_controller_epoch_ended(self, report):
         self.plots.add_epoch(report)
-        val = f", validation {report.val_accuracy:.2%}" if report.val_accuracy is not None else ""
-        self.training_panel.update_run(self._run, f"{report.epoch}/{report.epochs}", f"train {report.accuracy:.2%}{val}")
+        self.training_panel.show_epoch(self.controller.run, report)
 
-    @Slot(object)
-    def _on_engine_training_finished(self, result):
-        self._show_training_finished(result)
+    @Slot(int, object)
+    def _on_controller_run_finished(self, run: int, result):
+        self._show_training_finished(run, result)
         self.trainingFinished.emit(result)
 
-    def _show_training_finished(self, result):
+    def _show_training_finished(self, run: int, result):
         self.last_result = result
-        self.training_panel.set_running(False)
-        if result is None:
-            self.training_panel.show_finished(None, "Training did not run")
-            self.training_panel.update_run(self._run, "–", "failed")
-            return
-        if result.test_accuracy is not None:
-            self.training_panel.show_finished(1.0, f"Done: {result.epochs_done} epochs in {result.seconds:.0f} s")
-            self.training_panel.show_test_accuracy(result.test_accuracy)
-            acc = f"{result.test_accuracy * 100:.2f} %"
-        else:
-            self.training_panel.show_finished(None, f"Stopped after {result.epochs_done} epoch(s)")
-            acc = "stopped"
-        self.training_panel.update_run(self._run, f"{result.epochs_done}/{self._run_config.epochs}", acc)
-        if result.reason:
+        self.training_panel.show_run_finished(run, self.controller.run_config.epochs, result)
+        if result is not None and result.reason:
             self._outcome = result.reason
-            self.training_panel.status_label.setText(result.reason)
             self.status.setText(result.reason)
             if not result.reason.startswith("Stopped by the user"):
                 self._show_error("Training stopped", result.reason)
 
-    @Slot(int, object)
-    def _on_engine_classified(self, generation: int, prediction):
-        if self.draw_panel.show_prediction(generation, prediction) is False:
-            return
+    @Slot(object, object)
+    def _on_controller_prediction_ready(self, prediction, x):
+        self.draw_panel.show_prediction(prediction, x)
         self.feature_maps.set_activations(prediction.activations)
         self.predictionShown.emit(prediction)
 
     @Slot(object)
-    def _on_engine_model_changed(self, info):
+    def _on_controller_model_changed(self, info):
         self.model_summary.show_model(info)
         # A model the user opened shows its architecture in the editor, ready to train again. The bundled model
         # only serves the canvas: at first launch the editor and Train stay on the seed's network.
-        if info.spec and info.source not in ("untrained", "trained", "bundled"):
+        if info.spec and info.source not in ("untrained", "trained", "fine-tuned", "bundled"):
             try:
                 self.architecture_editor.set_spec(info.spec)
             except Exception as exc:  # a damaged spec in a model file must not break loading
@@ -452,11 +376,11 @@ class MainWindow(QMainWindow):
         acc = (info.metadata or {}).get("test_accuracy")
         if info.source != "untrained" and not self.training_panel.running:
             self.training_panel.show_test_accuracy(acc)
-        self._has_model = True
+        self.evaluate_action.setEnabled(not self.controller.busy)
         self.modelShown.emit(info)
 
     @Slot(object)
-    def _on_engine_dataset_loaded(self, raw):
+    def _on_controller_dataset_loaded(self, raw):
         self.dataset_view.set_dataset(raw)
         requested, self._dataset_requested = self._dataset_requested, None
         if requested is not None and Path(requested).expanduser() == Path(raw.source):
@@ -465,25 +389,23 @@ class MainWindow(QMainWindow):
         self.datasetShown.emit(raw)
 
     @Slot(float)
-    def _on_engine_evaluation_progress(self, fraction: float):
+    def _on_controller_evaluation_progress(self, fraction: float):
         self.training_panel.show_finished(fraction, "Evaluating… %p%")
 
     @Slot(object)
-    def _on_engine_evaluated(self, evaluation):
+    def _on_controller_evaluated(self, evaluation):
+        self.training_panel.show_evaluation(evaluation)
+        if evaluation is None:
+            return
         self.last_evaluation = evaluation
-        self.training_panel.show_finished(1.0, "Evaluation done")
-        self.training_panel.show_test_accuracy(evaluation.accuracy)
-        self.status.setText(f"Test accuracy {evaluation.accuracy * 100:.2f} % ({len(evaluation.mistakes)} mistakes)")
+        self._outcome = f"Test accuracy {evaluation.accuracy * 100:.2f} % ({len(evaluation.mistakes)} mistakes)"
+        self.status.setText(self._outcome)
 
     @Slot(str)
-    def _on_engine_saved(self, path: str):
+    def _on_controller_saved(self, path: str):
         self._outcome = f"Saved {path}"
         self.status.setText(self._outcome)
         self.modelSaved.emit(path)
-
-    @Slot(str, str)
-    def _on_engine_failed(self, what: str, message: str):
-        self._show_error(what, message)
 
     def _show_error(self, title: str, message: str):
         """Show a problem without blocking: a non-modal message box plus the status line."""
@@ -535,7 +457,7 @@ class MainWindow(QMainWindow):
         self.save_settings()
         # While TensorFlow imports there is nothing to wait for (an import cannot be interrupted); guiapp.app then
         # leaves without waiting for the thread.
-        ended = self.engine_thread.shutdown(200 if self._phase == "loading" else 1800)
+        ended = self.controller.shutdown(200 if self.controller.phase == "loading" else 1800)
         if ended and self._gc_engaged:
             self._gc_engaged = False
             gc_guard.collector().release()

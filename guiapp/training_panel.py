@@ -6,11 +6,13 @@ import math
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -19,10 +21,9 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
-    QHeaderView,
-    QAbstractItemView,
 )
 
+from guiapp.jobs import STOPPABLE, YIELDS_TO_TRAIN
 from model.recipes import DEFAULT_LR, OPTIMIZERS, RECIPES, recipe
 
 
@@ -45,12 +46,12 @@ class TrainingPanel(QWidget):
     trainRequested = Signal(object)  # TrainConfig
     pauseToggled = Signal(bool)  # True = pause
     stopRequested = Signal()
+    recipeChanged = Signal(str)  # the recipe picked: its network goes into the architecture editor
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._running = False
+        self._job = "starting"  # what the engine does ("" = idle): the controller's single busy state
         self._paused = False
-        self._engine_ready = False
         self._spec_provider = None
         self._blocked_reason = ""
 
@@ -136,8 +137,9 @@ class TrainingPanel(QWidget):
         layout.addStretch(1)
 
         self.recipe_combo.currentTextChanged.connect(self._on_recipe_changed)
+        self.recipe_combo.currentTextChanged.connect(self.recipeChanged)
         self.optimizer_combo.currentTextChanged.connect(self._on_optimizer_changed)
-        self.train_button.clicked.connect(self._on_train_clicked)
+        self.train_button.clicked.connect(self.request_train)
         self.pause_button.toggled.connect(self._on_pause_toggled)
         self.stop_button.clicked.connect(self.stopRequested)
         self._on_recipe_changed("seed")
@@ -208,44 +210,51 @@ class TrainingPanel(QWidget):
             pass  # a damaged settings file must not stop the app: defaults stay
 
     # State ---------------------------------------------------------------------------------------------------
-    def set_engine_ready(self, ready: bool):
-        self._engine_ready = ready
-        self._update_buttons()
-
     def set_blocked(self, reason: str):
         """Disable Train with a reason (e.g. an impossible architecture); '' enables it again."""
         self._blocked_reason = reason
         self._update_buttons()
 
     @property
-    def running(self) -> bool:
-        return self._running
+    def blocked_reason(self) -> str:
+        """Why Train is disabled whatever the engine does ('' when it is not)."""
+        return self._blocked_reason
 
-    def set_running(self, running: bool):
-        self._running = running
-        if not running:
+    def set_job(self, job: str):
+        """What the engine does now ("" when idle, "training", "evaluating", "fine-tuning", ...)."""
+        was_training = self._job == "training"
+        self._job = job
+        if was_training and job != "training":
             self.pause_button.blockSignals(True)
             self.pause_button.setChecked(False)
             self.pause_button.setText("Pause")
             self.pause_button.blockSignals(False)
             self._paused = False
-        self._settings_box.setEnabled(not running)
+        self._settings_box.setEnabled(job in YIELDS_TO_TRAIN)
         self._update_buttons()
 
+    @property
+    def running(self) -> bool:
+        """A training run is under way."""
+        return self._job == "training"
+
     def _update_buttons(self):
-        can_train = self._engine_ready and not self._running and not self._blocked_reason
-        self.train_button.setEnabled(can_train)
+        idle = self._job in YIELDS_TO_TRAIN
+        self.train_button.setEnabled(idle and not self._blocked_reason)
         if self._blocked_reason:
             self.train_button.setToolTip(self._blocked_reason)
-        elif not self._engine_ready:
+        elif self._job == "starting":
             self.train_button.setToolTip("Waiting for TensorFlow to load…")
+        elif not idle:
+            self.train_button.setToolTip("Busy: Train is available once this job ends (Esc stops it)")
         else:
             self.train_button.setToolTip("Train with these settings (Ctrl+T)")
-        self.pause_button.setEnabled(self._running)
-        self.stop_button.setEnabled(self._running)
+        self.pause_button.setEnabled(self._job == "training")
+        self.stop_button.setEnabled(self._job in STOPPABLE)
 
     @Slot()
-    def _on_train_clicked(self):
+    def request_train(self):
+        """Ask for a run with the panel's settings (what Train and Ctrl+T do); nothing while Train is disabled."""
         if not self.train_button.isEnabled():
             return
         try:
@@ -298,3 +307,38 @@ class TrainingPanel(QWidget):
             if self.runs_table.item(row, 0).text() == str(run):
                 self.runs_table.item(row, 2).setText(epochs_text)
                 self.runs_table.item(row, 3).setText(acc_text)
+
+    # A run's story, told by the window as the controller reports it -------------------------------------------
+    def show_run_started(self, run: int, cfg):
+        self.show_finished(0.0, "Starting…")
+        self.show_test_accuracy(None)
+        self.add_run(run, cfg)
+
+    def show_epoch(self, run: int, report):
+        val = f", validation {report.val_accuracy:.2%}" if report.val_accuracy is not None else ""
+        self.update_run(run, f"{report.epoch}/{report.epochs}", f"train {report.accuracy:.2%}{val}")
+
+    def show_run_finished(self, run: int, epochs: int, result):
+        """Show how run ``run`` of ``epochs`` epochs ended (``result`` a TrainResult, None when it failed)."""
+        if result is None:
+            self.show_finished(None, "Training did not run")
+            self.update_run(run, "–", "failed")
+            return
+        if result.test_accuracy is not None:
+            self.show_finished(1.0, f"Done: {result.epochs_done} epochs in {result.seconds:.0f} s")
+            self.show_test_accuracy(result.test_accuracy)
+            acc = f"{result.test_accuracy * 100:.2f} %"
+        else:
+            self.show_finished(None, f"Stopped after {result.epochs_done} epoch(s)")
+            acc = "stopped"
+        self.update_run(run, f"{result.epochs_done}/{epochs}", acc)
+        if result.reason:
+            self.status_label.setText(result.reason)
+
+    def show_evaluation(self, evaluation):
+        """An evaluation ended: its Evaluation, or None when it was stopped."""
+        if evaluation is None:
+            self.show_finished(None, "Evaluation stopped")
+            return
+        self.show_finished(1.0, "Evaluation done")
+        self.show_test_accuracy(evaluation.accuracy)
