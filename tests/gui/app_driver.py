@@ -39,7 +39,7 @@ def drive(window):
 
     from model.recipes import recipe
 
-    engine = window.engine
+    engine = window.controller.engine
     state = {"closed": False, "started": False}
 
     def close_now():
@@ -72,12 +72,12 @@ def drive(window):
     engine.batchEnded.connect(on_engine_batch)
 
     def poll():  # GUI thread, every 50 ms
-        phase = window._phase
+        phase = window.phase
         if state.get("last") != phase:
             state["last"] = phase
             say("PHASE", phase)
         ready = window.training_panel.train_button.isEnabled() and phase == "idle"
-        if PHASE == "loading" and window.engine_thread.isRunning() and phase == "loading":
+        if PHASE == "loading" and window.controller.engine_thread.isRunning() and phase == "loading":
             close_now()
         elif PHASE == "idle" and ready:
             close_now()
@@ -97,7 +97,7 @@ def drive(window):
             window.train(recipe("seed", **RUN))
         elif PHASE == "evaluating" and ready and not state["started"]:
             state["started"] = True
-            window._on_evaluate_triggered()
+            window.evaluate()
         elif PHASE == "paused" and state["started"] and window.plots.point_counts()["batch"] and phase == "training":
             if not window.training_panel.pause_button.isChecked():
                 window.training_panel.pause_button.click()

@@ -69,7 +69,7 @@ def _train_small(window, qtbot, *, epochs=1, limit=600, batch_size=32, **overrid
     from model.recipes import recipe
 
     cfg = recipe("seed", epochs=epochs, batch_size=batch_size, limit_train=limit, limit_test=500, **overrides)
-    window.train(cfg)
+    assert window.train(cfg), window.status.text()
     return cfg
 
 
@@ -103,7 +103,7 @@ def make_window(qtbot, model_files, mnist_path):
         w.show()
         windows.append(w)
         if ready:
-            qtbot.waitUntil(lambda: w.training_panel.train_button.isEnabled() and w._phase == "idle", timeout=60_000)
+            qtbot.waitUntil(lambda: not w.controller.busy and w.phase == "idle", timeout=60_000)
         return w
 
     yield make

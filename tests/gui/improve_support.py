@@ -32,7 +32,7 @@ def improve_window(qtbot, mnist_path, small_model_file, tmp_path):
                    samples_path=str(tmp_path / "samples.sqlite"))
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.training_panel.train_button.isEnabled() and w._phase == "idle", timeout=90_000)
+    qtbot.waitUntil(lambda: w.training_panel.train_button.isEnabled() and w.phase == "idle", timeout=90_000)
     yield w
     # The window saves its layout on close; a Teach tab left in front would open that dock (and a sample database
     # in the user's data folder) in the windows of later tests.

@@ -124,7 +124,7 @@ def test_impossible_network_marks_the_layer_and_blocks_training(editor, qtbot):
 
     panel = TrainingPanel()
     qtbot.addWidget(panel)
-    panel.set_engine_ready(True)
+    panel.set_job("")
     editor.validityChanged.connect(panel.set_blocked)
     bad = [conv(8, 5), conv(8, 5), conv(8, 5), conv(8, 5), pool(2), pool(2), pool(2), pool(2), flatten(), OUTPUT]
     with qtbot.waitSignal(editor.validityChanged, timeout=1000) as blocker:

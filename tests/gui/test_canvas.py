@@ -26,7 +26,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from guiapp.canvas import DrawCanvas  # noqa: E402
-from guiapp.draw_panel import ClassifyRequest, DrawPanel  # noqa: E402
+from guiapp.draw_panel import DrawPanel  # noqa: E402
 from guiapp.prediction import PredictionPanel  # noqa: E402
 from model.inference import Prediction  # noqa: E402
 
@@ -385,12 +385,10 @@ def test_preview_shows_every_model_pixel_as_a_block(qtbot):
 # ------------------------------------------------------------------------------------------------ draw panel
 def test_draw_panel_requests_a_centred_28x28_input(panel, qtbot):
     assert panel.findChild(type(panel.clear_button), "clearButton") is panel.clear_button
-    with qtbot.waitSignal(panel.classifyRequested, timeout=1000) as blocker:
+    with qtbot.waitSignal(panel.inputChanged, timeout=1000) as blocker:
         stroke(panel.canvas, line((20, 20), (80, 90)))  # small and in a corner
-    request = blocker.args[0]
-    assert isinstance(request, ClassifyRequest)
-    generation, image = request
-    assert generation == panel.generation() and image.shape == (28, 28) and image.dtype == np.float32
+    image = blocker.args[0]
+    assert image.shape == (28, 28) and image.dtype == np.float32
     ys, xs = np.mgrid[:28, :28] + 0.5
     assert abs((image * ys).sum() / image.sum() - 14) < 0.6 and abs((image * xs).sum() / image.sum() - 14) < 0.6
     assert image.max() > 0.9 and image[:3].max() == 0  # scaled up to a 20 px box, not left in the corner
@@ -402,7 +400,7 @@ def test_draw_panel_requests_a_centred_28x28_input(panel, qtbot):
 
 def test_draw_panel_classifies_while_drawing(panel, qtbot):
     c = panel.canvas
-    with qtbot.waitSignal(panel.classifyRequested, timeout=2000):
+    with qtbot.waitSignal(panel.inputChanged, timeout=2000):
         mouse(c, QEvent.Type.MouseButtonPress, 60, 60, LEFT, LEFT)
         for x, y in line((60, 60), (200, 220), 20):
             mouse(c, QEvent.Type.MouseMove, x, y, NONE, LEFT)
@@ -410,46 +408,28 @@ def test_draw_panel_classifies_while_drawing(panel, qtbot):
     mouse(c, QEvent.Type.MouseButtonRelease, 200, 220, LEFT, NONE)
 
 
-def test_draw_panel_drops_stale_answers(panel, qtbot):
-    label = panel.prediction_panel.label
-    requests = []
-    panel.classifyRequested.connect(requests.append)
+def test_draw_panel_shows_an_answer_next_to_its_input(panel, qtbot):
+    inputs = []
+    panel.inputChanged.connect(inputs.append)
     stroke(panel.canvas, line((100, 40), (100, 240)))
-    stroke(panel.canvas, line((60, 240), (140, 240)))
-    first, second = requests[0].generation, requests[1].generation
-    assert second > first
-    assert panel.show_prediction(second, fake_prediction(confident(1))) is True
-    assert label.text().startswith("1")
-    assert panel.show_prediction(first, fake_prediction(confident(4))) is False  # older than what is shown
-    assert label.text().startswith("1")
-
-    stroke(panel.canvas, line((60, 60), (200, 60)))
-    third = requests[-1].generation
-    with qtbot.waitSignal(panel.cleared, timeout=1000):
-        qtbot.mouseClick(panel.clear_button, LEFT)
-    assert panel.canvas.is_empty()
-    assert panel.show_prediction(third, fake_prediction(confident(7))) is False  # asked before the clear
-    assert not any(ch.isdigit() for ch in label.text())
-
-    stroke(panel.canvas, line((140, 40), (140, 240)))
-    assert panel.show_prediction(requests[-1].generation, fake_prediction(confident(1))) is True
-    assert label.text().startswith("1")
+    with qtbot.waitSignal(panel.predictionShown, timeout=1000):
+        panel.show_prediction(fake_prediction(confident(1)), inputs[-1])
+    assert panel.prediction_panel.label.text().startswith("1")
 
 
 def test_empty_drawing_requests_nothing(panel, qtbot):
     requests = []
-    panel.classifyRequested.connect(requests.append)
+    panel.inputChanged.connect(requests.append)
     stroke(panel.canvas, [(-200, -200), (-10, -300)])  # wholly outside
     assert requests == [] and not any(ch.isdigit() for ch in panel.prediction_panel.label.text())
 
 
 def test_undoing_the_last_stroke_empties_the_panel(panel, qtbot):
     stroke(panel.canvas, line((100, 40), (100, 240)))
-    gen = panel.generation()
     with qtbot.waitSignal(panel.cleared, timeout=1000):
         qtbot.mouseClick(panel.findChild(type(panel.clear_button), "undoButton"), LEFT)
     assert panel.canvas.is_empty()
-    assert panel.show_prediction(gen, fake_prediction(confident(1))) is False
+    assert not any(ch.isdigit() for ch in panel.prediction_panel.label.text())
 
 
 def test_pen_slider_sets_the_canvas_pen(panel):

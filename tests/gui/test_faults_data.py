@@ -127,9 +127,9 @@ def test_open_dataset_refuses_bad_file_and_keeps_the_loaded_one(make_window, qtb
         window.open_dataset(path)
     message = assert_told(window, path.name, *fragments)
     assert_dialog_shows(window, message)
-    qtbot.waitUntil(lambda: window._phase == "idle", timeout=10_000)
+    qtbot.waitUntil(lambda: window.phase == "idle", timeout=10_000)
     assert window.dataset_view.info.text() == info  # the good dataset is still the one shown ...
-    assert window.engine._raw.source == str(good)  # ... and the one the engine trains on
+    assert window.controller.engine.session.dataset_source == str(good)  # ... and the one the engine trains on
     assert window.settings.value("data/path") == str(good)  # ... and the one the next start opens
 
 

@@ -82,7 +82,7 @@ def test_bad_model_file_is_refused_and_the_current_model_keeps_answering(make_wi
         window.open_model(path)
     message = assert_told(window, path.name, *fragments)
     assert_dialog_shows(window, message)
-    qtbot.waitUntil(lambda: window._phase == "idle", timeout=10_000)
+    qtbot.waitUntil(lambda: window.phase == "idle", timeout=10_000)
     np.testing.assert_array_equal(classify(window, qtbot), before)  # the same weights answer the same drawing
     assert window.model_summary.source_label.text() == source
 

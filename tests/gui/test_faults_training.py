@@ -45,7 +45,7 @@ def test_stop_in_every_phase_ends_the_run_and_keeps_a_working_model(make_window,
     window = make_window()
     before = classify(window, qtbot)
     signal_name, when = STOP_POINTS[point]
-    gate = EngineGate(getattr(window.engine, signal_name), when)
+    gate = EngineGate(getattr(window.controller.engine, signal_name), when)
     with qtbot.waitSignal(window.trainingFinished, timeout=120_000) as finished:
         window.train(recipe("seed", **SMALL))
         qtbot.waitUntil(gate.entered.is_set, timeout=60_000)
@@ -54,7 +54,7 @@ def test_stop_in_every_phase_ends_the_run_and_keeps_a_working_model(make_window,
     result = finished.args[0]
     assert result.stopped and result.test_accuracy is None
     assert result.reason.startswith("Stopped by the user")
-    qtbot.waitUntil(lambda: window._phase == "idle", timeout=10_000)
+    qtbot.waitUntil(lambda: window.phase == "idle", timeout=10_000)
     assert window.status.text() == result.reason
     assert window.training_panel.runs_table.item(0, 3).text() == "stopped"
     assert window.training_panel.train_button.isEnabled()
@@ -70,13 +70,13 @@ def test_stop_in_every_phase_ends_the_run_and_keeps_a_working_model(make_window,
 def test_pause_then_close_saves_settings_and_ends_the_engine(make_window, qtbot, qtlog):
     window = make_window()
     window.training_panel.epochs_spin.setValue(9)
-    first = EngineGate(window.engine.batchEnded, hold_s=0)
+    first = EngineGate(window.controller.engine.batchEnded, hold_s=0)
     window.train(recipe("seed", **{**SMALL, "limit_train": 20000}))
     qtbot.waitUntil(first.entered.is_set, timeout=60_000)
     window.training_panel.pause_button.click()
-    qtbot.waitUntil(lambda: window._phase == "paused", timeout=30_000)
+    qtbot.waitUntil(lambda: window.phase == "paused", timeout=30_000)
     window.close()
-    assert window.engine_thread.isFinished()
+    assert window.controller.engine_thread.isFinished()
     assert window.settings.value("training/values")["epochs"] == 9
     assert not [r.message for r in qtlog.records if "QThread" in r.message]
 
@@ -84,7 +84,7 @@ def test_pause_then_close_saves_settings_and_ends_the_engine(make_window, qtbot,
 def test_double_clicking_train_starts_one_run(make_window, qtbot):
     window = make_window()
     started = []
-    window.engine.trainingStarted.connect(lambda cfg: started.append(cfg))
+    window.controller.engine.trainingStarted.connect(lambda cfg: started.append(cfg))
     window.training_panel.limit_spin.setValue(500)
     window.training_panel.epochs_spin.setValue(1)
     button = window.training_panel.train_button
@@ -93,7 +93,7 @@ def test_double_clicking_train_starts_one_run(make_window, qtbot):
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)
         QTest.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     assert window.training_panel.runs_table.rowCount() == 1
-    qtbot.waitUntil(lambda: window._phase == "idle", timeout=10_000)
+    qtbot.waitUntil(lambda: window.phase == "idle", timeout=10_000)
     assert len(started) == 1
 
 
@@ -108,8 +108,8 @@ def test_settings_changed_during_a_run_apply_to_the_next_run_only(make_window, q
     panel = window.training_panel
     panel.limit_spin.setValue(500)
     started = []
-    window.engine.trainingStarted.connect(lambda cfg: started.append(cfg))
-    gate = EngineGate(window.engine.batchEnded)
+    window.controller.engine.trainingStarted.connect(lambda cfg: started.append(cfg))
+    gate = EngineGate(window.controller.engine.batchEnded)
     with qtbot.waitSignal(window.trainingFinished, timeout=120_000) as finished:
         window.train(recipe("seed", **{**SMALL, "epochs": 2}))
         qtbot.waitUntil(gate.entered.is_set, timeout=60_000)
@@ -188,7 +188,7 @@ def test_out_of_memory_in_a_rerun_of_the_same_network_gives_back_the_trained_wei
     with qtbot.waitSignal(window.trainingFinished, timeout=180_000) as first:
         window.train(recipe("seed", **SMALL))
     assert first.args[0] is not None and first.args[0].test_accuracy is not None
-    trained = window.engine._model
+    trained = window.controller.engine.session.model
     weights = [w.copy() for w in trained.get_weights()]
     before = classify(window, qtbot)
 
@@ -200,7 +200,7 @@ def test_out_of_memory_in_a_rerun_of_the_same_network_gives_back_the_trained_wei
         window.train(recipe("seed", **{**SMALL, "batch_size": 60000, "limit_train": None}))
     assert finished.args[0] is None
     assert_told(window, "out of memory with batch size 60000")
-    assert window.engine._model is trained
+    assert window.controller.engine.session.model is trained
     for now, then in zip(trained.get_weights(), weights):
         np.testing.assert_array_equal(now, then)
     np.testing.assert_array_equal(classify(window, qtbot), before)

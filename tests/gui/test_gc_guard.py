@@ -43,6 +43,6 @@ def test_closing_the_last_window_gives_collection_back(qtbot, mnist_path):
     qtbot.waitUntil(lambda: w.training_panel.train_button.isEnabled(), timeout=60_000)
     assert not gc.isenabled()
     w.close()
-    assert not w.engine_thread.isRunning()
+    assert not w.controller.engine_thread.isRunning()
     assert gc.isenabled() == was_enabled
     assert not gc_guard.collector().engaged()

@@ -28,12 +28,12 @@ def test_contract_object_names(window):
         assert window.findChild(object, name) is not None, name
     assert window.findChild(QSpinBox, "epochsSpin").value() == 5
     assert window.findChild(QSpinBox, "batchSizeSpin").value() == 64
-    assert "CPU" in window.findChild(QLabel, "deviceLabel").text()
+    assert window.controller.device in window.findChild(QLabel, "deviceLabel").text()
 
 
 def test_engine_owns_tensorflow_thread(window):
-    assert window.engine.thread() is window.engine_thread.qthread()
-    assert window.engine.thread() is not QThread.currentThread()
+    assert window.controller.engine.thread() is window.controller.engine_thread.qthread()
+    assert window.controller.engine.thread() is not QThread.currentThread()
 
 
 def test_short_training_updates_plots_progress_and_accuracy(window, qtbot, train_small):
@@ -48,7 +48,8 @@ def test_short_training_updates_plots_progress_and_accuracy(window, qtbot, train
     match = re.search(r"(\d{1,3}\.\d{1,2}) ?%", text)
     assert match, text
     assert float(match.group(1)) == pytest.approx(result.test_accuracy * 100, abs=0.01)
-    assert window.findChild(QPushButton, "trainButton").isEnabled()
+    # The finished run is evaluated on the test set at once (the Evaluation view's default); then Train is back.
+    qtbot.waitUntil(lambda: window.findChild(QPushButton, "trainButton").isEnabled(), timeout=60_000)
 
 
 def test_stop_mid_epoch_then_train_again(window, qtbot, train_small):
@@ -76,7 +77,7 @@ def test_pause_holds_then_resume_finishes(window, qtbot, train_small):
         train_small(window, qtbot, limit=6000, batch_size=32)
         qtbot.waitUntil(lambda: bool(reports), timeout=120_000)
         window.findChild(QPushButton, "pauseButton").click()
-        qtbot.waitUntil(lambda: window._phase == "paused", timeout=10_000)
+        qtbot.waitUntil(lambda: window.phase == "paused", timeout=10_000)
         held = len(reports)
         qtbot.wait(600)
         assert len(reports) == held  # nothing trains while paused
@@ -87,7 +88,7 @@ def test_pause_holds_then_resume_finishes(window, qtbot, train_small):
 
 def test_double_train_click_runs_once(window, qtbot, train_small):
     started = []
-    window.engine.trainingStarted.connect(lambda cfg: started.append(cfg))
+    window.controller.engine.trainingStarted.connect(lambda cfg: started.append(cfg))
     with qtbot.waitSignal(window.trainingFinished, timeout=180_000):
         train_small(window, qtbot, limit=500)
         window.findChild(QPushButton, "trainButton").click()
@@ -108,8 +109,8 @@ def test_close_mid_training_shuts_down_cleanly(qtbot, mnist_path, qtlog, train_s
     train_small(w, qtbot, epochs=5, limit=20000)
     qtbot.waitUntil(lambda: bool(reports), timeout=120_000)
     w.close()
-    assert w.engine_thread.isFinished()
-    assert not w.engine_thread.isRunning()
+    assert w.controller.engine_thread.isFinished()
+    assert not w.controller.engine_thread.isRunning()
     assert not [t for t in threading.enumerate() if t.name == "EngineThread"]
     bad = [r.message for r in qtlog.records if "QThread" in r.message or "Destroyed" in r.message]
     assert not bad
@@ -119,7 +120,7 @@ def test_first_launch_trains_the_seed_network_not_the_bundled_ones(window, qtbot
     """The bundled model answers the canvas; Train's defaults stay the seed's, architecture included."""
     from model.architecture import seed_spec
 
-    qtbot.waitUntil(lambda: window._has_model, timeout=60_000)
+    qtbot.waitUntil(lambda: (window.controller.model_info is not None), timeout=60_000)
     cfg = window.training_panel.config()
     assert cfg.recipe == "seed" and cfg.epochs == 5 and cfg.batch_size == 64 and cfg.optimizer == "rmsprop"
     assert list(cfg.spec) == seed_spec()
@@ -133,7 +134,7 @@ def test_pen_down_asks_training_for_single_steps(window):
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
 
-    control = window.engine.control
+    control = window.controller.control
     control._prompt_until = 0.0
     assert not control.prompt
     canvas = window.draw_panel.canvas
@@ -141,7 +142,7 @@ def test_pen_down_asks_training_for_single_steps(window):
     press = QMouseEvent(QEvent.Type.MouseButtonPress, QPointF(100, 100), canvas.mapToGlobal(QPointF(100, 100)),
                         left, left, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(canvas, press)
-    assert window.draw_panel.generation() == 0  # nothing asked of the engine yet
+    assert window.controller.generation() == 0  # nothing asked of the engine yet
     assert control.prompt
 
 
@@ -153,7 +154,7 @@ def test_training_the_same_network_again_reuses_the_model_and_gives_the_same_res
         with qtbot.waitSignal(window.trainingFinished, timeout=180_000) as blocker:
             train_small(window, qtbot, limit=800, batch_size=32)
         results.append(blocker.args[0])
-        models.append(window.engine._model)
+        models.append(window.controller.engine.session.model)
     assert models[0] is models[1]
     assert results[1].test_accuracy == pytest.approx(results[0].test_accuracy, abs=1e-9)
     assert results[1].history[0].loss == pytest.approx(results[0].history[0].loss, rel=1e-6)
