@@ -12,12 +12,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-)
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox
 
 from guiapp import gc_guard, window_layout
 from guiapp.architecture_editor import ArchitectureEditor
@@ -27,7 +22,7 @@ from guiapp.draw_panel import DrawPanel
 from guiapp.feature_maps import FeatureMapView
 from guiapp.kernel_view import KernelView
 from guiapp.improve import ImproveController
-from guiapp.jobs import STOPPABLE, YIELDS_TO_TRAIN
+from guiapp.jobs import PHASE_TEXT, STOPPABLE, YIELDS_TO_TRAIN
 from guiapp.model_view import ModelSummary
 from guiapp.playground import ConvPlayground
 from guiapp.plots import TrainingPlots
@@ -38,21 +33,6 @@ pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
 
 SETTINGS_ORG = "DigitTrainer"
 SETTINGS_APP = "DigitTrainer"
-PHASE_TEXT = {
-    "loading": "Loading TensorFlow…",
-    "loading model": "Loading the model…",
-    "loading data": "Loading the dataset…",
-    "compiling": "Building and compiling the model…",
-    "training": "Training…",
-    "validating": "Validating…",
-    "testing": "Evaluating on the test set…",
-    "paused": "Paused",
-    "evaluating": "Evaluating…",
-    "saving": "Saving…",
-    "fine-tuning": "Fine-tuning on your samples…",
-    "idle": "Ready",
-    "broken": "TensorFlow could not be loaded",
-}
 
 
 class MainWindow(QMainWindow):
@@ -109,7 +89,7 @@ class MainWindow(QMainWindow):
         gc_guard.collector().engage()
         self._gc_engaged = True
         self._connect()
-        self._restore_settings()
+        window_layout.restore(self)
         # Start TensorFlow's import once the event loop runs, so the window paints first.
         QTimer.singleShot(20, self._start_engine)
 
@@ -420,24 +400,8 @@ class MainWindow(QMainWindow):
         self.errorShown.emit(title, message)
 
     # Settings and shutdown -----------------------------------------------------------------------------------
-    def _restore_settings(self):
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 900)
-        state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
-        values = self.settings.value("training/values")
-        if isinstance(values, dict):
-            self.training_panel.restore_values(values)
-
     def save_settings(self):
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("training/values", self.training_panel.settings_values())
-        self.settings.sync()
+        window_layout.save(self)
 
     @Slot()
     def _on_reset_layout_triggered(self):

@@ -1,4 +1,4 @@
-"""The main window's docks and menus, made once at start-up (as Qt Designer's setupUi would).
+"""The main window's docks and menus, made once at start-up (as Qt Designer's setupUi would), and their saved state.
 
 Every dock and action gets the objectName that outside tests and saved layouts rely on.
 """
@@ -119,3 +119,27 @@ def setup_menus(window) -> None:
     help_menu = bar.addMenu("&Help")
     _action(window, help_menu, "&About Digit Trainer", window._on_about_triggered, None, "aboutAction")
 
+
+
+def restore(window) -> None:
+    """Put back the window's saved geometry, docks and training settings (QSettings); defaults where none are saved."""
+    settings = window.settings
+    geometry = settings.value("window/geometry")
+    if geometry is not None:
+        window.restoreGeometry(geometry)
+    else:
+        window.resize(1400, 900)
+    state = settings.value("window/state")
+    if state is not None:
+        window.restoreState(state)
+    values = settings.value("training/values")
+    if isinstance(values, dict):
+        window.training_panel.restore_values(values)
+
+
+def save(window) -> None:
+    settings = window.settings
+    settings.setValue("window/geometry", window.saveGeometry())
+    settings.setValue("window/state", window.saveState())
+    settings.setValue("training/values", window.training_panel.settings_values())
+    settings.sync()

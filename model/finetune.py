@@ -159,6 +159,8 @@ def fine_tune(model, user_x, user_y, raw, settings: FineTuneSettings | None = No
         augmentation=Augmentation() if settings.augment else None,
         **({"spec": tuple(spec)} if spec else {}),
     )
+    if should_stop is not None and should_stop():
+        return None, None  # stopped after the first measurement: no copy, no compiling, no tracing
     trainer = Trainer(config, callbacks, control)
     new = copy_model(model)
     new, run = trainer.run(mixed_training_set(user_x[train_idx], user_y[train_idx], raw, settings), model=new)

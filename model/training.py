@@ -138,25 +138,28 @@ class Trainer:
         callbacks = [reporter]
         if cfg.tensorboard_dir:
             callbacks.append(keras.callbacks.TensorBoard(cfg.tensorboard_dir))
-        try:
-            with keras_internals.forgetting_custom_gradients():
-                model.fit(
-                    train_ds,
-                    epochs=cfg.epochs,
-                    validation_data=val,
-                    validation_batch_size=max(cfg.batch_size, 500),
-                    callbacks=callbacks,
-                    shuffle=False,  # train_dataset() shuffles the whole set every epoch
-                    verbose=0,
-                )
-        except LeaveFit:
-            for callback in callbacks:
-                callback.on_train_end()  # fit() did not get to its end
-        except Exception as exc:  # out-of-memory and friends: report, keep the model usable
-            message = out_of_memory_message(exc, cfg.batch_size)
-            if message:
-                raise DigitTrainerError(message) from exc
-            raise
+        # Stopped while the model was built and compiled: leave before fit, which would first trace its step
+        # (a second or more that Stop could not cut short).
+        if not self.control.stop_requested:
+            try:
+                with keras_internals.forgetting_custom_gradients():
+                    model.fit(
+                        train_ds,
+                        epochs=cfg.epochs,
+                        validation_data=val,
+                        validation_batch_size=max(cfg.batch_size, 500),
+                        callbacks=callbacks,
+                        shuffle=False,  # train_dataset() shuffles the whole set every epoch
+                        verbose=0,
+                    )
+            except LeaveFit:
+                for callback in callbacks:
+                    callback.on_train_end()  # fit() did not get to its end
+            except Exception as exc:  # out-of-memory and friends: report, keep the model usable
+                message = out_of_memory_message(exc, cfg.batch_size)
+                if message:
+                    raise DigitTrainerError(message) from exc
+                raise
         result = TrainResult(
             epochs_done=len(reporter.history),
             history=reporter.history,

@@ -4,6 +4,7 @@ fine-tune on them (and revert)."""
 from __future__ import annotations
 
 import hashlib
+import threading
 
 import numpy as np
 import pytest
@@ -153,3 +154,54 @@ def test_fine_tune_shows_before_and_after_then_reverts(taught_window, qtbot, sma
     qtbot.waitUntil(lambda: not revert.isEnabled(), timeout=30_000)
     qtbot.waitUntil(lambda: f"{result.mnist_before * 100:.2f}" in accuracy.text(), timeout=30_000)
     assert hashlib.sha256(small_model_file.read_bytes()).hexdigest() == digest  # never written to
+
+
+def test_closing_while_fine_tuning_compiles_leaves_before_any_batch_is_trained(taught_window, qtbot):
+    """Stop (here: closing the window) while the fine-tuned copy is compiled: the run leaves before fit, whose first
+    call would trace the training step (a second or more) and train a batch before it saw the stop."""
+    import time
+
+    w = taught_window
+    engine, control = w.controller.engine, w.controller.control
+    at_compile, trained = threading.Event(), []
+
+    def hold_until_stopped(phase):  # engine thread
+        if phase == "compiling" and not at_compile.is_set():
+            at_compile.set()
+            deadline = time.monotonic() + 30
+            while not control.stop_requested and time.monotonic() < deadline:
+                time.sleep(0.005)
+
+    engine.phaseChanged.connect(hold_until_stopped)
+    engine.fineTuneProgress.connect(trained.append)
+    w.findChild(QPushButton, "fineTuneButton").click()
+    qtbot.waitUntil(at_compile.is_set, timeout=120_000)
+    w.close()
+    assert not w.controller.engine_thread.isRunning()
+    assert trained == []
+
+
+def test_fine_tuning_is_stopped_by_the_stop_button_and_train_waits_for_it(taught_window, qtbot):
+    """Fine-tuning is a job like training: Stop stops it, Train and Ctrl+T do nothing until it has ended, and the
+    model in use stays the one that was there (not a new run's)."""
+    from faults import EngineGate
+    from PySide6.QtGui import QAction
+
+    w = taught_window
+    before = w.controller.model_info.source
+    runs, finished = [], []
+    w.controller.runStarted.connect(lambda run, cfg: runs.append(run))
+    gate = EngineGate(w.controller.engine.fineTuneProgress)
+    with qtbot.waitSignal(w.fineTuneFinished, timeout=600_000) as blocker:
+        w.findChild(QPushButton, "fineTuneButton").click()
+        qtbot.waitUntil(gate.entered.is_set, timeout=300_000)
+        stop, train = w.findChild(QPushButton, "stopButton"), w.findChild(QPushButton, "trainButton")
+        assert stop.isEnabled() and not train.isEnabled()
+        w.findChild(QAction, "trainAction").trigger()  # Ctrl+T
+        assert w.train() is False
+        stop.click()
+        gate.release()
+    assert blocker.args[0] is None  # stopped: nothing fine-tuned
+    qtbot.waitUntil(lambda: not w.controller.busy, timeout=60_000)
+    assert runs == [] and w.controller.model_info.source == before
+    assert "unchanged" in w.findChild(QLabel, "fineTuneStatus").text()
