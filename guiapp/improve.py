@@ -302,7 +302,7 @@ class ImproveController(QObject):
 
     @Slot(object)
     def _on_model_changed(self, info) -> None:
-        if info.source != "untrained":
+        if info is None or info.source != "untrained":
             self.evaluation_view.mark_stale()
 
     @Slot(str)

@@ -344,6 +344,11 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_controller_model_changed(self, info):
+        if info is None:  # a failed first run left no model
+            self.kernel_view.set_kernels(None)
+            self.feature_maps.blank()
+            self.evaluate_action.setEnabled(False)
+            return
         self.model_summary.show_model(info)
         # A model the user opened shows its architecture in the editor, ready to train again. The bundled model
         # only serves the canvas: at first launch the editor and Train stay on the seed's network.

@@ -47,7 +47,7 @@ class ModelInfo:
 class SessionEvents:
     """Callables the session calls when what it holds changes. All optional."""
 
-    model_changed: Callable[[ModelInfo], None] | None = None
+    model_changed: Callable[[ModelInfo | None], None] | None = None  # None: no model any more (a failed first run)
     dataset_loaded: Callable[[object], None] | None = None  # model.data.RawMnist
     previous_changed: Callable[[bool], None] | None = None  # whether revert() has a model to go back to
 
@@ -266,7 +266,11 @@ class ModelSession:
             reused, values = backup
             for variable, value in zip(_layer_variables(reused), values):
                 variable.assign(value)  # the run re-initialised the model it reused: give back what it held
-        if before.model is not None and (before.model is not self._cur.model or backup is not None):
+        if before.model is None:
+            self._cur = before  # no model before the run: none after it
+            if self.events.model_changed:
+                self.events.model_changed(None)
+        elif before.model is not self._cur.model or backup is not None:
             self._use(before, keep_previous=True)
         self._previous = previous
         if previous is not None and self.events.previous_changed:

@@ -361,14 +361,9 @@ def test_a_failed_run_puts_back_the_model_from_before(loaded, seed_file, monkeyp
     assert session.predict(np.zeros((28, 28), np.float32)) is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model/session.py _restore: with no model before the run, the failed run's "
-    "model stays in use (source 'untrained'); drop this marker with the fix",
-)
 def test_a_failed_first_run_leaves_no_model(small_npz, monkeypatch):
     """With no model before it, a failed run must not leave its half-trained model in use."""
-    session, _ = new_session(small_npz)
+    session, events = new_session(small_npz)
 
     def fail(self, data, model=None):
         raise RuntimeError("the run broke")
@@ -378,6 +373,7 @@ def test_a_failed_first_run_leaves_no_model(small_npz, monkeypatch):
         session.train(small_config())
     assert session.model is None
     assert session.info() is None and session.predict(np.zeros((28, 28), np.float32)) is None
+    assert events.of("model")[-1] is None  # the GUI hears that no model is left
 
 
 def test_a_failed_second_run_gives_the_reused_model_its_weights_back(trained):
