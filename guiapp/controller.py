@@ -192,39 +192,30 @@ class Controller(QObject):
 
     def evaluate(self, automatic: bool = False) -> bool:
         """Evaluate the model in use on the test set. ``automatic``: after a run, and gives way to a new run."""
-        if self.model_info is None or not self._begin(AUTO_EVALUATING if automatic else EVALUATING):
+        if self.model_info is None:
             return False
-        self._evaluateRequested.emit()
-        return True
+        return self._send(AUTO_EVALUATING if automatic else EVALUATING, self._evaluateRequested)
 
     def fine_tune(self, images, labels, settings=None) -> bool:
-        if not self._begin(FINE_TUNING):
-            return False
-        self._fineTuneRequested.emit(FineTuneRequest(images, labels, settings))
-        return True
+        return self._send(FINE_TUNING, self._fineTuneRequested, FineTuneRequest(images, labels, settings))
 
     def revert(self) -> bool:
-        if not self._begin(REVERTING):
-            return False
-        self._revertRequested.emit()
-        return True
+        return self._send(REVERTING, self._revertRequested)
 
     def open_model(self, path: str) -> bool:
-        if not self._begin(OPENING_MODEL):
-            return False
-        self._loadModelRequested.emit(str(path))
-        return True
+        return self._send(OPENING_MODEL, self._loadModelRequested, str(path))
 
     def save_model(self, path: str) -> bool:
-        if not self._begin(SAVING):
-            return False
-        self._saveModelRequested.emit(str(path))
-        return True
+        return self._send(SAVING, self._saveModelRequested, str(path))
 
     def open_dataset(self, path: str) -> bool:
-        if not self._begin(OPENING_DATASET):
+        return self._send(OPENING_DATASET, self._loadDatasetRequested, str(path))
+
+    def _send(self, job: str, request, *args) -> bool:
+        """Begin ``job`` and queue its ``request`` signal for the engine; False (nothing sent) while busy."""
+        if not self._begin(job):
             return False
-        self._loadDatasetRequested.emit(str(path))
+        request.emit(*args)
         return True
 
     def stop(self):
