@@ -164,11 +164,11 @@ class Controller(QObject):
             self.job = job
             self.jobChanged.emit(job)
 
-    def _begin(self, job: str, reset_control: bool = True) -> bool:
+    def _begin(self, job: str) -> bool:
+        """Make ``job`` the one that runs (a Stop from before it no longer counts); False while another runs."""
         if self.busy:
             return False
-        if reset_control:
-            self.control.reset()
+        self.control.reset()
         self._set_job(job)
         return True
 
