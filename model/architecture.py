@@ -12,6 +12,7 @@ import numbers
 from dataclasses import asdict, dataclass, field, replace
 
 from model.errors import SpecError
+from model.messages import Message
 
 INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
@@ -51,10 +52,10 @@ class LayerSpec:
     @classmethod
     def from_dict(cls, d: dict) -> "LayerSpec":
         if not isinstance(d, dict) or "kind" not in d:
-            raise SpecError(f"Layer spec {d!r} is not a mapping with a 'kind'.")
+            raise SpecError("spec.not_mapping", spec=d)
         unknown = set(d) - set(cls.__dataclass_fields__)
         if unknown:
-            raise SpecError(f"Layer spec {d!r} has unknown field(s): {', '.join(sorted(unknown))}.")
+            raise SpecError("spec.unknown_fields", spec=d, fields=", ".join(sorted(unknown)))
         return cls(**d)
 
 
@@ -132,13 +133,13 @@ def layer_names(spec: list[LayerSpec]) -> list[str]:
     return names
 
 
-def _whole(layer: LayerSpec, attr: str, where: str, minimum: int = 1) -> int:
+def _whole(layer: LayerSpec, attr: str, where: Message, minimum: int = 1) -> int:
     """``layer.attr`` as an int of at least ``minimum``; SpecError for anything else (text, None, 2.5, True)."""
     value = getattr(layer, attr)
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value).is_integer():
-        raise SpecError(f"{where}: {attr} must be a whole number, not {value!r}.")
+        raise SpecError("spec.not_whole", where=where, attr=attr, value=value)
     if int(value) < minimum:
-        raise SpecError(f"{where}: {attr} must be at least {minimum}, not {value!r}.")
+        raise SpecError("spec.too_small", where=where, attr=attr, minimum=minimum, value=value)
     return int(value)
 
 
@@ -149,21 +150,22 @@ def analyse(spec: list[LayerSpec], input_shape: tuple = INPUT_SHAPE) -> list[Lay
     on an unflattened map, or a last layer that is not ``Dense(10, softmax)``.
     """
     if not spec:
-        raise SpecError("The network has no layers.")
+        raise SpecError("spec.empty")
     shape = tuple(input_shape)
     infos = []
     for i, (layer, name) in enumerate(zip(spec, layer_names(spec)), start=1):
-        where = f"Layer {i} ({layer.kind})"
+        where = Message("spec.where", index=i, kind=layer.kind)
         if layer.kind not in KINDS:
-            raise SpecError(f"Layer {i}: unknown kind {layer.kind!r}; use one of {', '.join(KINDS)}.")
+            raise SpecError("spec.unknown_kind", index=i, kind=layer.kind, kinds=", ".join(KINDS))
         if layer.kind in ("conv", "pool") and len(shape) != 3:
-            raise SpecError(f"{where} needs a 2-D feature map but gets shape {shape}; move it before Flatten.")
+            raise SpecError("spec.needs_map", where=where, shape=shape)
         if layer.kind == "conv":
             filters, k, s = (_whole(layer, attr, where) for attr in ("filters", "kernel", "stride"))
             if layer.padding not in PADDINGS:
-                raise SpecError(f"{where}: padding {layer.padding!r} is not one of {', '.join(PADDINGS)}.")
+                raise SpecError("spec.padding", where=where, padding=layer.padding, choices=", ".join(PADDINGS))
             if layer.activation not in ACTIVATIONS:
-                raise SpecError(f"{where}: activation {layer.activation!r} is not one of {', '.join(ACTIVATIONS)}.")
+                raise SpecError("spec.activation", where=where, activation=layer.activation,
+                                choices=", ".join(ACTIVATIONS))
             n = shape[0]
             out = conv_out(n, k, s, layer.padding)
             if layer.padding == "same":
@@ -171,31 +173,32 @@ def analyse(spec: list[LayerSpec], input_shape: tuple = INPUT_SHAPE) -> list[Lay
             else:
                 formula = f"valid: out = ⌊(n−k)/s⌋ + 1 = ⌊({n}−{k})/{s}⌋ + 1 = {out}"
             if out < 1:
-                raise SpecError(f"{where}: a {k}×{k} kernel does not fit a {n}×{n} input (output {out}×{out}).")
+                raise SpecError("spec.kernel_too_big", where=where, k=k, n=n, out=out)
             cin = shape[2]
             params = k * k * cin * filters + filters
             pformula = f"k·k·c_in·filters + filters = {k}·{k}·{cin}·{filters} + {filters} = {params}"
             new_shape = (out, out, filters)
         elif layer.kind == "pool":
             if layer.pool not in POOL_KINDS:
-                raise SpecError(f"{where}: pooling {layer.pool!r} is not one of {', '.join(POOL_KINDS)}.")
+                raise SpecError("spec.pooling", where=where, pool=layer.pool, choices=", ".join(POOL_KINDS))
             p, n = _whole(layer, "pool_size", where), shape[0]
             out = pool_out(n, p)
             if out < 1:
-                raise SpecError(f"{where}: a {p}×{p} pool does not fit a {n}×{n} input (output {out}×{out}).")
+                raise SpecError("spec.pool_too_big", where=where, p=p, n=n, out=out)
             formula = f"{layer.pool} pool: out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}"
-            params, pformula = 0, "no weights"
+            params, pformula = 0, Message("formula.no_weights")
             new_shape = (out, out, shape[2])
         elif layer.kind == "flatten":
             new_shape = (math.prod(shape),)
             formula = " × ".join(str(d) for d in shape) + f" = {new_shape[0]}"
-            params, pformula = 0, "no weights"
+            params, pformula = 0, Message("formula.no_weights")
         elif layer.kind == "dense":
             if len(shape) != 1:
-                raise SpecError(f"{where} needs a flat input but gets shape {shape}; add a Flatten layer before it.")
+                raise SpecError("spec.needs_flat", where=where, shape=shape)
             units = _whole(layer, "units", where)
             if layer.activation not in ACTIVATIONS:
-                raise SpecError(f"{where}: activation {layer.activation!r} is not one of {', '.join(ACTIVATIONS)}.")
+                raise SpecError("spec.activation", where=where, activation=layer.activation,
+                                choices=", ".join(ACTIVATIONS))
             params = shape[0] * units + units
             pformula = f"in·units + units = {shape[0]}·{units} + {units} = {params}"
             formula = f"units = {units}"
@@ -203,14 +206,14 @@ def analyse(spec: list[LayerSpec], input_shape: tuple = INPUT_SHAPE) -> list[Lay
         else:  # dropout
             rate = layer.rate
             if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0.0 <= float(rate) < 1.0:
-                raise SpecError(f"{where}: rate must be at least 0 and below 1, not {layer.rate}.")
-            new_shape, params, pformula = shape, 0, "no weights"
-            formula = f"unchanged; drops {layer.rate:.0%} of values while training"
+                raise SpecError("spec.rate", where=where, rate=layer.rate)
+            new_shape, params, pformula = shape, 0, Message("formula.no_weights")
+            formula = Message("formula.dropout", rate=layer.rate)
         infos.append(LayerInfo(i, name, layer.kind, shape, new_shape, params, formula, pformula))
         shape = new_shape
     last = spec[-1]
     if last.kind != "dense" or last.units != NUM_CLASSES or last.activation != "softmax":
-        raise SpecError(f"Layer {len(spec)}: the last layer must be Dense({NUM_CLASSES}, softmax), one unit a digit.")
+        raise SpecError("spec.last_layer", index=len(spec), classes=NUM_CLASSES)
     return infos
 
 
@@ -224,7 +227,7 @@ def spec_to_json(spec: list[LayerSpec]) -> list[dict]:
 
 def spec_from_json(data) -> list[LayerSpec]:
     if not isinstance(data, list):
-        raise SpecError(f"An architecture spec is a list of layers, not {type(data).__name__}.")
+        raise SpecError("spec.not_list", type=type(data).__name__)
     return [LayerSpec.from_dict(d) for d in data]
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from model.errors import DataError
+from model.messages import Message
 
 ENV_VAR = "DIGIT_TRAINER_DATA"
 KERAS_CACHE = Path("~/.keras/datasets/mnist.npz")
@@ -27,11 +28,7 @@ IDX_FILES = {
     "x_test": "t10k-images-idx3-ubyte",
     "y_test": "t10k-labels-idx1-ubyte",
 }
-HOW_TO_PROVIDE = (
-    "Provide MNIST in one of these ways: pass --data PATH (or use File > Open dataset...), set "
-    f"{ENV_VAR} to a Keras-layout mnist.npz or a folder of the four IDX files, or place mnist.npz in "
-    f"{KERAS_CACHE}."
-)
+HOW_TO_PROVIDE = Message("data.how_to_provide", env=ENV_VAR, cache=str(KERAS_CACHE))
 
 
 @dataclass(frozen=True)
@@ -74,13 +71,13 @@ def load_mnist(path: str | os.PathLike | None = None, *, allow_download: bool = 
     if cache.is_file():
         return read_dataset(cache)
     if not allow_download:
-        raise DataError(f"MNIST was not found and downloading is off. {HOW_TO_PROVIDE}")
+        raise DataError("data.not_found", how=HOW_TO_PROVIDE)
     try:
         import keras
 
         (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     except Exception as exc:  # any network or file error: the user gets one clear message
-        raise DataError(f"MNIST could not be downloaded ({type(exc).__name__}: {exc}). {HOW_TO_PROVIDE}") from exc
+        raise DataError("data.download_failed", error=f"{type(exc).__name__}: {exc}", how=HOW_TO_PROVIDE) from exc
     raw = RawMnist(x_train, y_train, x_test, y_test, source="keras.datasets.mnist")
     validate(raw)
     return raw
@@ -90,7 +87,7 @@ def read_dataset(path: str | os.PathLike) -> RawMnist:
     """Read a Keras-layout ``.npz`` or a folder of the four IDX files (gzipped or not), then validate it."""
     p = Path(path).expanduser()
     if not p.exists():
-        raise DataError(f"Dataset '{p}' does not exist. {HOW_TO_PROVIDE}")
+        raise DataError("data.missing", path=str(p), how=HOW_TO_PROVIDE)
     if p.is_dir():
         raw = _read_idx_folder(p)
     else:
@@ -108,33 +105,29 @@ def _read_npz(p: Path) -> RawMnist:
         with open(p, "rb") as fh:
             head = fh.read(8)
     except PermissionError as exc:
-        raise DataError(f"Dataset '{p}' cannot be read: permission denied.") from exc
+        raise DataError("data.permission", path=str(p)) from exc
     except OSError as exc:
-        raise DataError(f"Dataset '{p}' cannot be read: {exc.strerror or exc}.") from exc
+        raise DataError("data.unreadable", path=str(p), error=str(exc.strerror or exc)) from exc
     if not head:
-        raise DataError(f"Dataset '{p}' is empty (0 bytes).")
+        raise DataError("data.empty", path=str(p))
     if head.startswith(NPY_MAGIC):
-        raise DataError(
-            f"Dataset '{p}' is a single .npy array, not a Keras-layout .npz holding {', '.join(NPZ_KEYS)}."
-        )
+        raise DataError("data.npy_not_npz", path=str(p), keys=", ".join(NPZ_KEYS))
     if not head.startswith(ZIP_MAGICS):
         # np.load would try to unpickle it and suggest allow_pickle=True: never the right advice for a dataset.
-        raise DataError(f"Dataset '{p}' is not a readable .npz file (not a zip archive: corrupt or another format).")
+        raise DataError("data.not_zip", path=str(p))
     try:
         with np.load(p, allow_pickle=False) as f:
             missing = [k for k in NPZ_KEYS if k not in f.files]
             if missing:
-                raise DataError(
-                    f"Dataset '{p}' lacks the key(s) {', '.join(missing)}; a Keras-layout MNIST file holds "
-                    f"{', '.join(NPZ_KEYS)} (it has: {', '.join(f.files) or 'nothing'})."
-                )
+                raise DataError("data.missing_keys", path=str(p), missing=", ".join(missing), keys=", ".join(NPZ_KEYS),
+                                found=", ".join(f.files) or Message("word.nothing"))
             arrays = {k: f[k] for k in NPZ_KEYS}
     except DataError:
         raise
     except PermissionError as exc:
-        raise DataError(f"Dataset '{p}' cannot be read: permission denied.") from exc
+        raise DataError("data.permission", path=str(p)) from exc
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
-        raise DataError(f"Dataset '{p}' is not a readable .npz file (truncated or corrupt): {exc}") from exc
+        raise DataError("data.npz_corrupt", path=str(p), error=str(exc)) from exc
     return RawMnist(**arrays, source=str(p))
 
 
@@ -144,10 +137,7 @@ def _read_idx_folder(folder: Path) -> RawMnist:
         candidates = [folder / stem, folder / (stem + ".gz"), folder / stem.replace("-idx", ".idx")]
         found = next((c for c in candidates if c.is_file()), None)
         if found is None:
-            raise DataError(
-                f"Folder '{folder}' has no {stem} (or {stem}.gz). An IDX folder needs all four MNIST files: "
-                f"{', '.join(IDX_FILES.values())}."
-            )
+            raise DataError("data.idx_missing", folder=str(folder), stem=stem, files=", ".join(IDX_FILES.values()))
         arrays[key] = read_idx(found)
     return RawMnist(**arrays, source=str(folder))
 
@@ -159,26 +149,21 @@ def read_idx(path: Path) -> np.ndarray:
         with opener(path, "rb") as f:
             data = f.read()
     except PermissionError as exc:
-        raise DataError(f"IDX file '{path}' cannot be read: permission denied.") from exc
+        raise DataError("data.idx_permission", path=str(path)) from exc
     except (OSError, EOFError, zlib.error) as exc:  # zlib.error: a damaged gzip stream
-        raise DataError(f"IDX file '{path}' cannot be read (truncated or corrupt?): {exc}") from exc
+        raise DataError("data.idx_unreadable", path=str(path), error=str(exc)) from exc
     if len(data) < 4:
-        raise DataError(f"IDX file '{path}' is too short ({len(data)} bytes) to hold a header.")
+        raise DataError("data.idx_short", path=str(path), size=len(data))
     zero, dtype_code, ndim = struct.unpack(">HBB", data[:4])
     if zero != 0 or dtype_code != 0x08 or ndim not in (1, 3):
-        raise DataError(
-            f"IDX file '{path}' has the wrong magic number 0x{data[:4].hex()} (expected 0x00000801 for labels or "
-            "0x00000803 for images)."
-        )
+        raise DataError("data.idx_magic", path=str(path), magic=data[:4].hex())
     header = 4 + 4 * ndim
     if len(data) < header:
-        raise DataError(f"IDX file '{path}' is truncated inside its header.")
+        raise DataError("data.idx_header", path=str(path))
     shape = struct.unpack(">" + "I" * ndim, data[4:header])
     expected = int(np.prod(shape))
     if len(data) - header != expected:
-        raise DataError(
-            f"IDX file '{path}' should hold {expected} bytes of data for shape {shape} but holds {len(data) - header}."
-        )
+        raise DataError("data.idx_size", path=str(path), expected=expected, shape=shape, actual=len(data) - header)
     return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
 
 
@@ -189,33 +174,31 @@ def validate(raw: RawMnist) -> None:
         x = np.asarray(getattr(raw, f"x_{part}"))
         y = np.asarray(getattr(raw, f"y_{part}"))
         if x.ndim != 3 or x.shape[1:] != (28, 28):
-            raise DataError(f"Dataset '{src}': x_{part} has shape {x.shape}; expected (n, 28, 28) images.")
+            raise DataError("data.image_shape", source=src, part=part, shape=x.shape)
         if y.ndim != 1:
-            raise DataError(f"Dataset '{src}': y_{part} has shape {y.shape}; expected a 1-D array of labels.")
+            raise DataError("data.label_shape", source=src, part=part, shape=y.shape)
         if len(x) != len(y):
-            raise DataError(f"Dataset '{src}': x_{part} has {len(x)} images but y_{part} has {len(y)} labels.")
+            raise DataError("data.length_mismatch", source=src, part=part, images=len(x), labels=len(y))
         if len(x) == 0:
-            raise DataError(f"Dataset '{src}': x_{part} holds no images.")
+            raise DataError("data.no_images", source=src, part=part)
         if not (np.issubdtype(x.dtype, np.integer) or np.issubdtype(x.dtype, np.floating)):
-            raise DataError(f"Dataset '{src}': x_{part} has dtype {x.dtype}; expected uint8 pixels.")
+            raise DataError("data.image_dtype", source=src, part=part, dtype=str(x.dtype))
         if np.issubdtype(x.dtype, np.floating):
             if not np.all(np.isfinite(x)):
                 bad = int(np.count_nonzero(~np.isfinite(x)))
-                raise DataError(f"Dataset '{src}': x_{part} contains {bad} NaN or infinite pixel value(s).")
+                raise DataError("data.nonfinite_pixels", source=src, part=part, count=bad)
             if x.min() < 0 or x.max() > 255:
-                raise DataError(f"Dataset '{src}': x_{part} has pixel values outside 0-255.")
+                raise DataError("data.pixel_range", source=src, part=part)
         elif x.dtype != np.uint8 and (x.min() < 0 or x.max() > 255):
-            raise DataError(f"Dataset '{src}': x_{part} has pixel values outside 0-255.")
+            raise DataError("data.pixel_range", source=src, part=part)
         if not np.issubdtype(y.dtype, np.integer):
             if np.issubdtype(y.dtype, np.floating) and np.all(np.isfinite(y)) and np.all(y == np.round(y)):
                 pass
             else:
-                raise DataError(f"Dataset '{src}': y_{part} has dtype {y.dtype}; expected integer labels 0-9.")
+                raise DataError("data.label_dtype", source=src, part=part, dtype=str(y.dtype))
         if y.min() < 0 or y.max() > 9:
             bad = y[(y < 0) | (y > 9)]
-            raise DataError(
-                f"Dataset '{src}': y_{part} has labels outside 0-9 (for example {bad[0].item()!r}; {len(bad)} in all)."
-            )
+            raise DataError("data.label_range", source=src, part=part, example=bad[0].item(), count=len(bad))
 
 
 def to_float_images(x: np.ndarray) -> np.ndarray:
@@ -248,11 +231,11 @@ def prepare(
     subset, so its class mix matches the training set. The test set is left untouched for the final evaluation.
     """
     if not 0.0 <= validation_split < 1.0:
-        raise DataError(f"Validation split {validation_split!r} must be at least 0 and below 1.")
+        raise DataError("data.validation_split", value=validation_split)
     if limit_train is not None and limit_train < 1:
-        raise DataError(f"The training limit {limit_train!r} must be at least 1 image.")
+        raise DataError("data.train_limit", value=limit_train)
     if limit_test is not None and limit_test < 0:
-        raise DataError(f"The test limit {limit_test!r} must not be negative.")
+        raise DataError("data.test_limit", value=limit_test)
     x, y = raw.x_train, raw.y_train
     if limit_train is not None:
         x, y = x[:limit_train], y[:limit_train]
@@ -263,7 +246,7 @@ def prepare(
     if validation_split > 0 and n_val == 0:
         n_val = 1
     if n_val >= len(x):
-        raise DataError(f"Validation split {validation_split} leaves no training images out of {len(x)}.")
+        raise DataError("data.split_leaves_nothing", value=validation_split, count=len(x))
     if n_val:
         order = np.random.default_rng(seed).permutation(len(x))
         val_idx, train_idx = np.sort(order[:n_val]), np.sort(order[n_val:])

@@ -27,6 +27,7 @@ import numpy as np
 from model.data import PreparedData, one_hot, to_float_images
 from model.errors import DigitTrainerError
 from model.evaluation import evaluate, summarise
+from model.messages import Message
 from model.recipes import Augmentation, TrainConfig
 
 MIN_SAMPLES = 10  # fewer than this cannot give both a training part and a meaningful held-out part
@@ -134,16 +135,13 @@ def fine_tune(model, user_x, user_y, raw, settings: FineTuneSettings | None = No
     user_x = np.asarray(user_x, dtype=np.float32)
     user_y = np.asarray(user_y).astype(np.int64)
     if len(user_x) < MIN_SAMPLES:
-        raise DigitTrainerError(
-            f"Fine-tuning needs at least {MIN_SAMPLES} labelled samples (you have {len(user_x)}); "
-            "a few of each digit you want the model to learn is best."
-        )
+        raise DigitTrainerError("finetune.too_few", minimum=MIN_SAMPLES, count=len(user_x))
     train_idx, held_idx = split_holdout(user_y, settings.holdout, settings.seed)
     should_stop = (lambda: control.stop_requested) if control is not None else None
     t0 = time.perf_counter()
     mnist_x = to_float_images(raw.x_test)
     if progress:
-        progress("Measuring the model before fine-tuning…")
+        progress(Message("finetune.measuring_before"))
     before = evaluate(model, mnist_x, raw.y_test, should_stop=should_stop)
     if before is None:
         return None, None
@@ -166,10 +164,10 @@ def fine_tune(model, user_x, user_y, raw, settings: FineTuneSettings | None = No
     new, run = trainer.run(mixed_training_set(user_x[train_idx], user_y[train_idx], raw, settings), model=new)
     if run.stopped:
         if run.reason and not run.reason.startswith("Stopped by the user"):
-            raise DigitTrainerError(f"Fine-tuning failed: {run.reason}")
+            raise DigitTrainerError("finetune.failed", reason=run.reason)
         return None, None
     if progress:
-        progress("Measuring the fine-tuned model…")
+        progress(Message("finetune.measuring_after"))
     after = evaluate(new, mnist_x, raw.y_test, should_stop=should_stop)
     if after is None:
         return None, None

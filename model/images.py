@@ -25,16 +25,16 @@ def load_image_file(path: str | os.PathLike) -> np.ndarray:
 
     p = Path(path)
     if p.is_dir():
-        raise DigitTrainerError(f"'{p}' is a folder, not an image.")
+        raise DigitTrainerError("image.is_folder", path=str(p))
     if not p.is_file():
-        raise DigitTrainerError(f"Image '{p}' does not exist.")
+        raise DigitTrainerError("image.missing", path=str(p))
     if p.stat().st_size == 0:
-        raise DigitTrainerError(f"Image '{p}' is empty (0 bytes).")
+        raise DigitTrainerError("image.empty", path=str(p))
     try:
         with Image.open(p) as im:
             w, h = im.size
             if w * h > MAX_PIXELS:
-                raise DigitTrainerError(f"Image '{p}' is {w}×{h} pixels, too large for a digit (limit 40 MP).")
+                raise DigitTrainerError("image.too_many_pixels", path=str(p), width=w, height=h)
             if im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info:
                 gray = _flatten_transparency(im.convert("RGBA"))
             elif im.mode in ("F", "I", "I;16", "I;16B", "I;16L", "I;16N"):
@@ -45,12 +45,14 @@ def load_image_file(path: str | os.PathLike) -> np.ndarray:
         raise
     except Image.DecompressionBombError as exc:  # Pillow refuses a huge image before our own size check can
         pixels = re.search(r"\((\d+) pixels\)", str(exc))
-        size = f" ({int(pixels.group(1)) / 1e6:,.0f} MP)" if pixels else ""
-        raise DigitTrainerError(f"Image '{p}' is too large for a digit{size}; the limit is 40 MP.") from exc
+        if pixels:
+            raise DigitTrainerError("image.too_large_mp", path=str(p),
+                                    megapixels=f"{int(pixels.group(1)) / 1e6:,.0f}") from exc
+        raise DigitTrainerError("image.too_large", path=str(p)) from exc
     except UnidentifiedImageError as exc:
-        raise DigitTrainerError(f"'{p}' is not an image that can be read ({exc}).") from exc
+        raise DigitTrainerError("image.unidentified", path=str(p), error=str(exc)) from exc
     except (OSError, ValueError, SyntaxError) as exc:  # truncated or damaged files (SyntaxError: some decoders)
-        raise DigitTrainerError(f"Image '{p}' cannot be read: {exc}") from exc
+        raise DigitTrainerError("image.unreadable", path=str(p), error=str(exc)) from exc
     return photo_to_ink(gray)
 
 

@@ -44,7 +44,7 @@ def parse(path: str | os.PathLike) -> list[PenDigit]:
     try:
         lines = path.read_text().splitlines()
     except OSError as exc:
-        raise DataError(f"Pen-digit file '{path}' cannot be read: {exc}") from exc
+        raise DataError("pendigits.unreadable", path=str(path), error=str(exc)) from exc
     digits: list[PenDigit] = []
     current: PenDigit | None = None
     stroke: list[tuple[float, float]] | None = None
@@ -70,7 +70,7 @@ def parse(path: str | os.PathLike) -> list[PenDigit]:
             x, y = line.split()[:2]
             stroke.append((float(x), -float(y)))
     if not digits:
-        raise DataError(f"Pen-digit file '{path}' holds no '.SEGMENT DIGIT' entries.")
+        raise DataError("pendigits.empty", path=str(path))
     return digits
 
 

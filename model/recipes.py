@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 
 from model.architecture import LayerSpec, conv, dense, dropout, flatten, pool, seed_spec
 from model.errors import DigitTrainerError
+from model.messages import Message
 
 OPTIMIZERS = ("rmsprop", "adam", "sgd")
 # Keras' own defaults, so the seed's bare "rmsprop" string and an explicit rate build the same optimiser.
@@ -55,19 +56,19 @@ class TrainConfig:
     def validate(self) -> "TrainConfig":
         problems = []
         if self.optimizer not in OPTIMIZERS:
-            problems.append(f"optimizer {self.optimizer!r} is not one of {', '.join(OPTIMIZERS)}")
+            problems.append(Message("settings.optimizer", value=self.optimizer, choices=", ".join(OPTIMIZERS)))
         if not 1 <= int(self.epochs) <= 1000:
-            problems.append(f"epochs {self.epochs} must be between 1 and 1000")
+            problems.append(Message("settings.epochs", value=self.epochs))
         if not 1 <= int(self.batch_size) <= 1_000_000:
-            problems.append(f"batch size {self.batch_size} must be between 1 and 1,000,000")
+            problems.append(Message("settings.batch_size", value=self.batch_size))
         if self.learning_rate is not None and not float(self.learning_rate) > 0:
-            problems.append(f"learning rate {self.learning_rate} must be positive")
+            problems.append(Message("settings.learning_rate", value=self.learning_rate))
         if not 1 <= int(self.steps_per_execution) <= 1000:
-            problems.append(f"steps per execution {self.steps_per_execution} must be between 1 and 1000")
+            problems.append(Message("settings.steps_per_execution", value=self.steps_per_execution))
         if not 0.0 <= float(self.validation_split) < 1.0:
-            problems.append(f"validation split {self.validation_split} must be at least 0 and below 1")
+            problems.append(Message("settings.validation_split", value=self.validation_split))
         if problems:
-            raise DigitTrainerError("Invalid training settings: " + "; ".join(problems) + ".")
+            raise DigitTrainerError("settings.invalid", problems=problems)
         return self
 
 
@@ -116,7 +117,7 @@ def recipe(name: str, **overrides) -> TrainConfig:
             pen_digits_writers=ROBUST_WRITERS,
         )
     else:
-        raise DigitTrainerError(f"Unknown recipe {name!r}; choose 'seed' or 'robust'.")
+        raise DigitTrainerError("recipe.unknown", name=name)
     if "spec" in overrides and overrides["spec"] is not None:
         overrides["spec"] = tuple(overrides["spec"])
     return replace(base, **{k: v for k, v in overrides.items() if v is not None}).validate()

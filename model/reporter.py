@@ -8,6 +8,7 @@ import time
 import numpy as np
 
 from model import keras_internals
+from model.messages import Message
 from model.reports import BatchReport, EpochReport
 
 REPORT_INTERVAL_S = 0.1  # about 10 batch reports a second reach the caller, whatever the batch rate
@@ -91,10 +92,8 @@ def reporter_class():
                 self._run_t0, self._done_at_t0 = now, self._epoch * self.steps + batch + 1
             loss = float(logs.get("loss", np.nan)) if logs else np.nan
             if not math.isfinite(loss):
-                self.nan_reason = (
-                    f"The loss became {loss} at epoch {self._epoch + 1}, batch {batch + 1}: the learning rate "
-                    f"({self.cfg.lr():g}) is probably too high. Training stopped and the last good weights were kept."
-                )
+                self.nan_reason = Message("training.loss_not_finite", loss=loss, epoch=self._epoch + 1,
+                                          batch=batch + 1, lr=self.cfg.lr())
                 self.model.stop_training = True
                 return
             before = self._epoch * self.steps + self._epoch_batches

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from model.errors import DigitTrainerError
+from model.messages import Message
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -97,7 +98,7 @@ class SampleStore:
             self._db.execute(_SCHEMA)
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except (sqlite3.Error, OSError) as exc:
-            raise SampleStoreError(f"The sample database '{self.path}' cannot be opened: {exc}") from exc
+            raise SampleStoreError("samples.open_failed", path=str(self.path), error=str(exc)) from exc
 
     def close(self) -> None:
         self._db.close()
@@ -113,7 +114,7 @@ class SampleStore:
             with self._db:  # one transaction: committed on return, rolled back on error
                 return self._db.execute(sql, params)
         except sqlite3.Error as exc:
-            raise SampleStoreError(f"The sample database '{self.path}' could not be written: {exc}") from exc
+            raise SampleStoreError("samples.write_failed", path=str(self.path), error=str(exc)) from exc
 
     # ----------------------------------------------------------------------------------------------- writing
     def add(self, image: np.ndarray, label: int, strokes=None, created: str | None = None) -> int:
@@ -187,7 +188,7 @@ class SampleStore:
                 np.savez_compressed(f, **arrays)
             os.replace(tmp, path)
         except OSError as exc:
-            raise SampleStoreError(f"Cannot export samples to '{path}': {exc.strerror or exc}") from exc
+            raise SampleStoreError("samples.export_failed", path=str(path), error=str(exc.strerror or exc)) from exc
         finally:
             if tmp.exists():
                 tmp.unlink()
@@ -206,7 +207,7 @@ class SampleStore:
                     ],
                 )
         except sqlite3.Error as exc:
-            raise SampleStoreError(f"The sample database '{self.path}' could not be written: {exc}") from exc
+            raise SampleStoreError("samples.write_failed", path=str(self.path), error=str(exc)) from exc
         return len(images)
 
 
@@ -218,18 +219,16 @@ def read_npz(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, list[str]
     """
     path = Path(path).expanduser()
     if not path.is_file():
-        raise SampleStoreError(f"Samples file '{path}' does not exist.")
+        raise SampleStoreError("samples.missing", path=str(path))
     if not zipfile.is_zipfile(path):
-        raise SampleStoreError(f"'{path}' is not a .npz file (not a zip archive; truncated or corrupt?).")
+        raise SampleStoreError("samples.not_npz", path=str(path))
     try:
         with np.load(path, allow_pickle=False) as data:
             missing = [k for k in NPZ_KEYS if k not in data.files]
             if missing:
-                found = ", ".join(data.files) or "nothing"
-                raise SampleStoreError(
-                    f"Samples file '{path}' lacks {' and '.join(missing)} (it holds {found}); export one from "
-                    "Digit Trainer or save arrays 'images' (n, 28, 28) and 'labels' (n,)."
-                )
+                found = ", ".join(data.files) or Message("word.nothing")
+                raise SampleStoreError("samples.missing_keys", path=str(path), missing=" and ".join(missing),
+                                       found=found)
             images, labels = data["images"], data["labels"]
             n = len(labels)
             strokes = [str(s) for s in data["strokes"]] if "strokes" in data.files else ["[]"] * n
@@ -237,26 +236,23 @@ def read_npz(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray, list[str]
     except SampleStoreError:
         raise
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:  # ValueError: pickled objects, bad headers
-        raise SampleStoreError(f"Samples file '{path}' cannot be read: {exc}") from exc
+        raise SampleStoreError("samples.unreadable", path=str(path), error=str(exc)) from exc
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
     if images.ndim != 3 or images.shape[1:] != (28, 28):
-        raise SampleStoreError(f"Samples file '{path}': images have shape {images.shape}; expected (n, 28, 28).")
+        raise SampleStoreError("samples.image_shape", path=str(path), shape=images.shape)
     if labels.ndim != 1 or len(labels) != len(images):
-        raise SampleStoreError(
-            f"Samples file '{path}': {len(images)} images but labels of shape {labels.shape}; "
-            f"expected ({len(images)},)."
-        )
+        raise SampleStoreError("samples.label_count", path=str(path), images=len(images), shape=labels.shape)
     if len(strokes) != n or len(created) != n:
-        raise SampleStoreError(f"Samples file '{path}': strokes or created do not match the {n} labels.")
+        raise SampleStoreError("samples.extras_mismatch", path=str(path), count=n)
     numeric = np.issubdtype(labels.dtype, np.number) and not np.issubdtype(labels.dtype, np.complexfloating)
     if not numeric or not np.all((labels >= 0) & (labels <= 9) & (labels == np.round(labels))):
-        raise SampleStoreError(f"Samples file '{path}': labels must be whole numbers 0-9.")
+        raise SampleStoreError("samples.labels", path=str(path))
     if images.dtype == np.uint8:
         images = images.astype(np.float32) / 255
     elif not np.issubdtype(images.dtype, np.number):
-        raise SampleStoreError(f"Samples file '{path}': images hold {images.dtype}, not numbers.")
+        raise SampleStoreError("samples.not_numbers", path=str(path), dtype=str(images.dtype))
     images = images.astype(np.float32)
     if not np.isfinite(images).all() or images.min(initial=0) < 0 or images.max(initial=0) > 1:
-        raise SampleStoreError(f"Samples file '{path}': image values must be finite and within 0-1 (or uint8).")
+        raise SampleStoreError("samples.values", path=str(path))
     return images, labels.astype(np.int64), strokes, created

@@ -23,6 +23,7 @@ from typing import Callable
 import numpy as np
 
 from model.errors import DigitTrainerError
+from model.messages import Message
 
 BUNDLED = "bundled"
 TRAINED = "trained"
@@ -146,7 +147,7 @@ class ModelSession:
         except DigitTrainerError:
             raise
         except Exception as exc:  # never leave a half-loaded model in use
-            raise DigitTrainerError(f"Model file '{path}' could not be loaded: {exc}") from exc
+            raise DigitTrainerError("model_file.load_failed", path=str(path), error=str(exc)) from exc
         self._use(_Current(model, None, dict(meta), source or str(path)))
         return self.info()
 
@@ -155,14 +156,14 @@ class ModelSession:
 
         path = bundled_model_path()
         if path is None:
-            raise DigitTrainerError("The bundled model is missing from this install.")
+            raise DigitTrainerError("session.no_bundled")
         return self.load(str(path), source=BUNDLED)
 
     def save(self, path: str) -> None:
         from model.storage import save_model
 
         if self._cur.model is None:
-            raise DigitTrainerError("There is no model to save yet.")
+            raise DigitTrainerError("session.nothing_to_save")
         save_model(self._cur.model, path, self._cur.meta)
         self._cur.unsaved = False
 
@@ -185,7 +186,7 @@ class ModelSession:
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
         if self._cur.predictor is None:
-            raise DigitTrainerError("There is no model to classify with yet.")
+            raise DigitTrainerError("session.nothing_to_classify")
         return self._cur.predictor.probabilities(images)
 
     def saliency(self, image: np.ndarray):
@@ -201,7 +202,7 @@ class ModelSession:
         from model.evaluation import evaluate
 
         if self._cur.model is None:
-            raise DigitTrainerError("There is no model to evaluate yet.")
+            raise DigitTrainerError("session.nothing_to_evaluate")
         raw = self.dataset()
         return evaluate(self._cur.model, to_float_images(raw.x_test), raw.y_test, should_stop=should_stop,
                         progress=progress)
@@ -228,7 +229,7 @@ class ModelSession:
         prepared = [data if data is not None else self.prepare(config)]
         del data
         if control.stop_requested:
-            return TrainResult(0, [], None, None, stopped=True, reason="Stopped by the user before training began.")
+            return TrainResult(0, [], None, None, stopped=True, reason=Message("training.stopped_before_start"))
         trainer = Trainer(config, callbacks, control)
         before, previous = self._cur, self._previous
         backup = None  # (reused model, the weights it held) when this run trains the spare model again
@@ -285,7 +286,7 @@ class ModelSession:
         from model.finetune import fine_tune
 
         if self._cur.model is None:
-            raise DigitTrainerError("There is no model to fine-tune yet.")
+            raise DigitTrainerError("session.nothing_to_fine_tune")
         if callbacks is not None and callbacks.on_phase:
             callbacks.on_phase("loading data")
         raw = self.dataset()

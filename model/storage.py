@@ -31,7 +31,7 @@ def save_model(model, path: str | os.PathLike, metadata: dict | None = None) -> 
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.keras", dir=folder)
     except OSError as exc:
-        raise ModelFileError(f"Cannot save '{path}': {exc.strerror or exc} (is the folder writable?).") from exc
+        raise ModelFileError("model_file.no_temp", path=str(path), error=str(exc.strerror or exc)) from exc
     os.close(fd)
     try:
         _without_optimizer(model).save(tmp)
@@ -45,7 +45,7 @@ def save_model(model, path: str | os.PathLike, metadata: dict | None = None) -> 
         raise
     except Exception as exc:
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ModelFileError(f"Cannot save '{path}': {detail}. The previous file, if any, is unchanged.") from exc
+        raise ModelFileError("model_file.save_failed", path=str(path), error=detail) from exc
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -79,11 +79,11 @@ def check_save_path(path: str | os.PathLike) -> Path:
     """
     path = Path(path).expanduser()
     if path.suffix != ".keras":
-        raise ModelFileError(f"Model file '{path}' must end in .keras.")
+        raise ModelFileError("model_file.suffix", path=str(path))
     if path.is_dir():
-        raise ModelFileError(f"Cannot save '{path}': it is a folder.")
+        raise ModelFileError("model_file.save_to_folder", path=str(path))
     if not path.parent.is_dir():
-        raise ModelFileError(f"Cannot save '{path}': the folder '{path.parent}' does not exist.")
+        raise ModelFileError("model_file.no_folder", path=str(path), folder=str(path.parent))
     return path
 
 
@@ -147,21 +147,21 @@ def read_metadata(path: str | os.PathLike) -> dict:
                 return {}
             meta = json.loads(zf.read(META_NAME))
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error) as exc:  # ValueError: bad JSON or UTF-8
-        raise ModelFileError(f"Model file '{path}' is corrupt or truncated ({exc}).") from exc
+        raise ModelFileError("model_file.corrupt", path=str(path), error=str(exc)) from exc
     if not isinstance(meta, dict):
-        raise ModelFileError(f"Model file '{path}' has corrupt metadata ({META_NAME} is not a JSON object).")
+        raise ModelFileError("model_file.metadata", path=str(path), name=META_NAME)
     return meta
 
 
 def _check_readable(path: Path):
     if not path.exists():
-        raise ModelFileError(f"Model file '{path}' does not exist.")
+        raise ModelFileError("model_file.missing", path=str(path))
     if path.is_dir():
-        raise ModelFileError(f"'{path}' is a folder, not a .keras model file.")
+        raise ModelFileError("model_file.is_folder", path=str(path))
     if not os.access(path, os.R_OK):
-        raise ModelFileError(f"Model file '{path}' cannot be read: permission denied.")
+        raise ModelFileError("model_file.permission", path=str(path))
     if path.stat().st_size == 0:
-        raise ModelFileError(f"Model file '{path}' is empty (0 bytes).")
+        raise ModelFileError("model_file.empty", path=str(path))
 
 
 def load_model(path: str | os.PathLike):
@@ -173,7 +173,7 @@ def load_model(path: str | os.PathLike):
     path = Path(path).expanduser()
     _check_readable(path)
     if not zipfile.is_zipfile(path):
-        raise ModelFileError(f"Model file '{path}' is not a .keras file (not a zip archive; truncated or corrupt?).")
+        raise ModelFileError("model_file.not_zip", path=str(path))
     meta = read_metadata(path)
     import keras
 
@@ -183,16 +183,16 @@ def load_model(path: str | os.PathLike):
         with zipfile.ZipFile(path) as zf:
             bad = zf.testzip()
         if bad is not None:
-            raise ModelFileError(f"Model file '{path}' is corrupt: the entry {bad} fails its checksum.")
+            raise ModelFileError("model_file.checksum", path=str(path), entry=bad)
         model = keras.saving.load_model(path, custom_objects={"SumPooling2D": SumPooling2D}, compile=False)
     except ModelFileError:
         raise
     except Exception as exc:
-        raise ModelFileError(f"Model file '{path}' cannot be loaded: {type(exc).__name__}: {exc}") from exc
+        raise ModelFileError("model_file.cannot_load", path=str(path), error=f"{type(exc).__name__}: {exc}") from exc
     in_shape = tuple(model.inputs[0].shape[1:]) if model.inputs else None
     out_shape = tuple(model.outputs[0].shape[1:]) if model.outputs else None
     if in_shape != (28, 28, 1):
-        raise ModelFileError(f"Model file '{path}' takes inputs of shape {in_shape}; Digit Trainer needs (28, 28, 1).")
+        raise ModelFileError("model_file.input_shape", path=str(path), shape=in_shape)
     if out_shape != (10,):
-        raise ModelFileError(f"Model file '{path}' gives outputs of shape {out_shape}; Digit Trainer needs 10 classes.")
+        raise ModelFileError("model_file.output_shape", path=str(path), shape=out_shape)
     return model, meta

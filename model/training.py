@@ -15,6 +15,7 @@ from model.architecture import analyse
 from model.control import TrainControl
 from model.data import PreparedData
 from model.errors import DigitTrainerError
+from model.messages import Message
 from model.recipes import TrainConfig
 from model.reporter import LeaveFit, reporter_class
 from model.reports import TrainCallbacks, TrainResult
@@ -166,7 +167,7 @@ class Trainer:
             test_loss=None,
             test_accuracy=None,
             stopped=self.control.stop_requested or reporter.nan_reason != "",
-            reason=reporter.nan_reason or ("Stopped by the user." if self.control.stop_requested else ""),
+            reason=reporter.nan_reason or (Message("training.stopped") if self.control.stop_requested else ""),
             device=device,
             extra={"batches": reporter.batches_trained},
         )
@@ -178,7 +179,7 @@ class Trainer:
                 x_test, y_test, batch_size=500, callbacks=[reporter], verbose=0, return_dict=True
             )
             if self.control.stop_requested:
-                result.stopped, result.reason = True, "Stopped by the user."
+                result.stopped, result.reason = True, Message("training.stopped")
             else:
                 result.test_loss = float(scores["loss"])
                 result.test_accuracy = float(scores["accuracy"])
@@ -196,7 +197,7 @@ def _is_oom(exc: Exception) -> bool:
     return "ResourceExhausted" in text or "OOM" in text or isinstance(exc, MemoryError)
 
 
-def out_of_memory_message(exc: BaseException, batch_size: int) -> str | None:
+def out_of_memory_message(exc: BaseException, batch_size: int) -> Message | None:
     """What to tell the user when ``exc`` says memory ran out (TensorFlow's ResourceExhausted, MemoryError); else None.
 
     TensorFlow's own text is a paragraph of device and op names; the one useful fact in it is the tensor's shape.
@@ -204,11 +205,11 @@ def out_of_memory_message(exc: BaseException, batch_size: int) -> str | None:
     if not _is_oom(exc):
         return None
     shape = re.search(r"tensor with shape\s*\[([\d,\s]+)\]", str(exc))
-    what = f"a tensor of shape ({', '.join(shape.group(1).replace(' ', '').split(','))})" if shape else "the network"
-    return (
-        f"Out of memory with batch size {batch_size}: {what} does not fit in this computer's memory. "
-        "Try a smaller batch size, or fewer filters or units."
-    )
+    if shape:
+        what = Message("training.oom_tensor", shape=", ".join(shape.group(1).replace(" ", "").split(",")))
+    else:
+        what = Message("training.oom_network")
+    return Message("training.out_of_memory", batch_size=batch_size, what=what)
 
 
 def run_data(raw, cfg: TrainConfig, log: Callable[[str], None] | None = None) -> PreparedData:
@@ -231,7 +232,7 @@ def run_data(raw, cfg: TrainConfig, log: Callable[[str], None] | None = None) ->
         return data
     leaked = set(cfg.pen_digits_writers) & set(pendigits.HELD_OUT_WRITERS)
     if leaked:
-        raise DigitTrainerError(f"Pen-digit writers {sorted(leaked)} are held out for testing and never trained on.")
+        raise DigitTrainerError("training.held_out_writers", writers=sorted(leaked))
     path = pendigits.find_file()
     if path is None:
         if log:
