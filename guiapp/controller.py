@@ -77,7 +77,8 @@ class Controller(QObject):
     evaluationProgress = Signal(float)
     fineTuneProgress = Signal(float)
     previousModelChanged = Signal(bool)
-    failed = Signal(str, str)
+    failed = Signal(str, str)  # what, message: English
+    jobFailed = Signal(object)  # guiapp.engine.Failure: title() and text() in the language the app shows
     # To the engine (queued: the engine lives on its own thread)
     _trainRequested = Signal(object)
     _evaluateRequested = Signal()
@@ -122,7 +123,7 @@ class Controller(QObject):
         self._classifyPosted.connect(e.serve_classify)
         self._saliencyPosted.connect(e.serve_saliency)
         for name in ("batchEnded", "epochEnded", "trainingStarted", "datasetLoaded", "evaluationProgress",
-                     "fineTuneProgress", "previousModelChanged", "failed"):
+                     "fineTuneProgress", "previousModelChanged", "failed", "jobFailed"):
             getattr(e, name).connect(getattr(self, name))
         e.ready.connect(self._on_engine_ready)
         e.started.connect(self._on_engine_started)

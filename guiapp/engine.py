@@ -3,7 +3,8 @@
 Keras' TensorFlow backend is not thread-safe, so the GUI never touches a model. It sends jobs through queued
 signals to the engine's slots (see :class:`guiapp.controller.Controller`) and gets results back as signals. Every
 job runs through one wrapper, :meth:`Engine._job`: it reports the job's phase, turns any failure into ``failed``
-(what, message) and reports ``idle`` at the end, whatever happened.
+(what, message: English texts) and ``jobFailed`` (a :class:`Failure`, whose ``title()`` and ``text()`` are in the
+language the app shows), and reports ``idle`` at the end, whatever happened.
 
 Two things cannot wait in the engine's event queue while a job runs, so they bypass it thread-safely:
 
@@ -19,10 +20,11 @@ import traceback
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal, Slot
 
 from model.control import TrainControl
 from model.errors import DigitTrainerError
+from model.messages import Message
 from model.requests import NewestWins
 from model.session import ModelSession, SessionEvents
 
@@ -34,6 +36,28 @@ class FineTuneRequest:
     images: np.ndarray  # (n, 28, 28) float32, the user's samples
     labels: np.ndarray  # (n,) digits
     settings: object = None  # model.finetune.FineTuneSettings; None = the defaults
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A job that failed: ``what`` was being done (an English title) and the ``message`` for the user.
+
+    ``message`` is a :class:`~model.messages.Message` when it has a code, so it can be shown in any language.
+    """
+
+    what: str
+    message: str
+
+    def title(self) -> str:
+        """``what`` in the language the app shows."""
+        return QCoreApplication.translate("Engine", self.what)
+
+    def text(self) -> str:
+        """The message in the language the app shows."""
+        from guiapp.i18n import message_for
+
+        has_what = "what" in getattr(self.message, "params", {})
+        return message_for(self.message, {"what": self.title()} if has_what else None)
 
 
 class Engine(QObject):
@@ -52,7 +76,8 @@ class Engine(QObject):
     evaluationProgress = Signal(float)
     evaluated = Signal(object)  # model.evaluation.Evaluation, or None when stopped or failed
     saved = Signal(str)
-    failed = Signal(str, str)  # what was being done, message for the user
+    failed = Signal(str, str)  # what was being done, message for the user (both in English)
+    jobFailed = Signal(object)  # the same as a Failure, which gives both in the language the app shows
     saliencyComputed = Signal(int, object)  # generation, model.saliency.Saliency
     fineTuneProgress = Signal(float)  # fraction of the fine-tuning run
     fineTuned = Signal(object)  # model.finetune.FineTuneResult, or None when stopped or failed
@@ -86,18 +111,22 @@ class Engine(QObject):
         try:
             work()
         except DigitTrainerError as exc:
-            self.failed.emit(what, str(exc))
+            self._fail(what, exc.message)
             if on_failure:
                 on_failure()
         except Exception as exc:  # MemoryError, TensorFlow's errors ...: the user hears of it, the engine goes on
             message = describe(exc) if describe else None
             if message is None:
                 traceback.print_exc()
-            self.failed.emit(what, message or f"{what} failed: {type(exc).__name__}: {exc}")
+            self._fail(what, message or Message("job.failed", what=what, error=f"{type(exc).__name__}: {exc}"))
             if on_failure:
                 on_failure()
         finally:
             self.phaseChanged.emit("idle")
+
+    def _fail(self, what: str, message: str) -> None:
+        self.failed.emit(what, str(message))
+        self.jobFailed.emit(Failure(what, message))
 
     # Start-up ------------------------------------------------------------------------------------------------
     @Slot()
@@ -111,14 +140,16 @@ class Engine(QObject):
             tf_backend.warm_up_numpy_bridge()
             import keras  # noqa: F401  (imported here so the cost is paid behind the "loading" state)
         except Exception as exc:
-            self.failed.emit("Starting TensorFlow", f"TensorFlow could not be loaded: {exc}")
+            self._fail(QT_TRANSLATE_NOOP("Engine", "Starting TensorFlow"), Message("job.tensorflow", error=str(exc)))
             self.phaseChanged.emit("broken")
             return
         self.ready.emit(self.device)
         if self._initial_model_path:
-            self._job("Opening a model", "loading model", lambda: self.session.load(self._initial_model_path))
+            self._job(QT_TRANSLATE_NOOP("Engine", "Opening a model"), "loading model",
+                      lambda: self.session.load(self._initial_model_path))
         elif self._load_bundled:
-            self._job("Loading the bundled model", "loading model", self.session.load_bundled)
+            self._job(QT_TRANSLATE_NOOP("Engine", "Loading the bundled model"), "loading model",
+                      self.session.load_bundled)
         if self.session.data_path:
             # A dataset the user named (--data, DIGIT_TRAINER_DATA, last session): show it in the Dataset view now.
             self.load_dataset(self.session.data_path)
@@ -128,7 +159,7 @@ class Engine(QObject):
     # Jobs ------------------------------------------------------------------------------------------------------
     @Slot(str)
     def load_model(self, path: str):
-        self._job("Opening a model", "loading model", lambda: self.session.load(path))
+        self._job(QT_TRANSLATE_NOOP("Engine", "Opening a model"), "loading model", lambda: self.session.load(path))
 
     @Slot(str)
     def load_dataset(self, path: str):
@@ -138,9 +169,9 @@ class Engine(QObject):
             except DigitTrainerError:
                 raise
             except Exception as exc:  # e.g. MemoryError: the message still names the file
-                raise DigitTrainerError(f"Dataset '{path}' could not be loaded: {type(exc).__name__}: {exc}") from exc
+                raise DigitTrainerError("data.load_failed", path=path, error=f"{type(exc).__name__}: {exc}") from exc
 
-        self._job("Opening a dataset", "loading data", work)
+        self._job(QT_TRANSLATE_NOOP("Engine", "Opening a dataset"), "loading data", work)
 
     @Slot(str)
     def save_model(self, path: str):
@@ -148,7 +179,7 @@ class Engine(QObject):
             self.session.save(path)
             self.saved.emit(path)
 
-        self._job("Saving the model", "saving", work)
+        self._job(QT_TRANSLATE_NOOP("Engine", "Saving the model"), "saving", work)
 
     @Slot(object)
     def train(self, config):
@@ -167,7 +198,8 @@ class Engine(QObject):
             self.trainingStarted.emit(config)
             self.trainingFinished.emit(self.session.train(config, callbacks, self.control))
 
-        self._job("Training", "loading data", work, on_failure=lambda: self.trainingFinished.emit(None),
+        self._job(QT_TRANSLATE_NOOP("Engine", "Training"), "loading data", work,
+                  on_failure=lambda: self.trainingFinished.emit(None),
                   describe=lambda exc: out_of_memory_message(exc, config.batch_size))
 
     @Slot()
@@ -181,7 +213,8 @@ class Engine(QObject):
         def work():
             self.evaluated.emit(self.session.evaluate(lambda: self.control.stop_requested, progress))
 
-        self._job("Evaluating", "evaluating", work, on_failure=lambda: self.evaluated.emit(None))
+        self._job(QT_TRANSLATE_NOOP("Engine", "Evaluating"), "evaluating", work,
+                  on_failure=lambda: self.evaluated.emit(None))
 
     @Slot(object)
     def fine_tune(self, request: FineTuneRequest):
@@ -204,12 +237,13 @@ class Engine(QObject):
             self.fineTuned.emit(self.session.fine_tune(request.images, request.labels, request.settings, callbacks,
                                                        self.control, progress=phase))
 
-        self._job("Fine-tuning", "fine-tuning", work, on_failure=lambda: self.fineTuned.emit(None))
+        self._job(QT_TRANSLATE_NOOP("Engine", "Fine-tuning"), "fine-tuning", work,
+                  on_failure=lambda: self.fineTuned.emit(None))
 
     @Slot()
     def revert_model(self):
         """Bring back the model from before the last fine-tuning (the fine-tuned one is dropped)."""
-        self._job("Reverting the model", "loading model", self.session.revert)
+        self._job(QT_TRANSLATE_NOOP("Engine", "Reverting the model"), "loading model", self.session.revert)
 
     # Drawings --------------------------------------------------------------------------------------------------
     @Slot()
@@ -223,7 +257,7 @@ class Engine(QObject):
         try:
             prediction = self.session.predict(request.image)
         except Exception as exc:
-            self.failed.emit("Classifying the drawing", f"The model could not classify the drawing: {exc}")
+            self._fail(QT_TRANSLATE_NOOP("Engine", "Classifying the drawing"), Message("job.classify", error=str(exc)))
             return
         if prediction is not None:
             self.classified.emit(request.generation, prediction)
@@ -237,7 +271,8 @@ class Engine(QObject):
         try:
             result = self.session.saliency(request.image)
         except Exception as exc:
-            self.failed.emit("Computing the saliency map", f"The saliency map could not be computed: {exc}")
+            self._fail(QT_TRANSLATE_NOOP("Engine", "Computing the saliency map"),
+                       Message("job.saliency", error=str(exc)))
             return
         if result is not None:
             self.saliencyComputed.emit(request.generation, result)

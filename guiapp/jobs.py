@@ -1,5 +1,7 @@
 """The engine's jobs and phases: the names the controller reports (``jobChanged``: "" when idle) and their texts."""
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 STARTING = "starting"
 TRAINING = "training"
 EVALUATING = "evaluating"
@@ -12,19 +14,31 @@ REVERTING = "reverting"
 STOPPABLE = (TRAINING, EVALUATING, AUTO_EVALUATING, FINE_TUNING)
 YIELDS_TO_TRAIN = ("", AUTO_EVALUATING)  # Train is allowed in these states
 
-# What the status line says in each of the engine's phases (``phaseChanged``).
+# What the status line says in each of the engine's phases (``phaseChanged``), in English: show phase_text(phase).
 PHASE_TEXT = {
-    "loading": "Loading TensorFlow…",
-    "loading model": "Loading the model…",
-    "loading data": "Loading the dataset…",
-    "compiling": "Building and compiling the model…",
-    "training": "Training…",
-    "validating": "Validating…",
-    "testing": "Evaluating on the test set…",
-    "paused": "Paused",
-    "evaluating": "Evaluating…",
-    "saving": "Saving…",
-    "fine-tuning": "Fine-tuning on your samples…",
-    "idle": "Ready",
-    "broken": "TensorFlow could not be loaded",
+    "loading": QT_TRANSLATE_NOOP("Phases", "Loading TensorFlow…"),
+    "loading model": QT_TRANSLATE_NOOP("Phases", "Loading the model…"),
+    "loading data": QT_TRANSLATE_NOOP("Phases", "Loading the dataset…"),
+    "compiling": QT_TRANSLATE_NOOP("Phases", "Building and compiling the model…"),
+    "training": QT_TRANSLATE_NOOP("Phases", "Training…"),
+    "validating": QT_TRANSLATE_NOOP("Phases", "Validating…"),
+    "testing": QT_TRANSLATE_NOOP("Phases", "Evaluating on the test set…"),
+    "paused": QT_TRANSLATE_NOOP("Phases", "Paused"),
+    "evaluating": QT_TRANSLATE_NOOP("Phases", "Evaluating…"),
+    "saving": QT_TRANSLATE_NOOP("Phases", "Saving…"),
+    "fine-tuning": QT_TRANSLATE_NOOP("Phases", "Fine-tuning on your samples…"),
+    "idle": QT_TRANSLATE_NOOP("Phases", "Ready"),
+    "broken": QT_TRANSLATE_NOOP("Phases", "TensorFlow could not be loaded"),
 }
+
+
+def phase_text(phase: str) -> str:
+    """What the status line says in ``phase``, in the language the app shows.
+
+    Fine-tuning reports its measurements as phases in their own words (model messages): those are translated too.
+    """
+    if phase in PHASE_TEXT:
+        return QCoreApplication.translate("Phases", PHASE_TEXT[phase])
+    from guiapp.i18n import message_for
+
+    return message_for(phase)
