@@ -63,6 +63,7 @@ from model.messages import MESSAGES, render, translate
 ENGLISH, CHINESE = "en", "zh_CN"
 LANGUAGES = {ENGLISH: "English", CHINESE: "中文"}  # each language's name in itself, as language menus show them
 SETTINGS_KEY = "ui/language"
+SETTINGS_SCOPE = ("DigitTrainer", "DigitTrainer")  # organisation, application: the window's QSettings file
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 CJK_FONT_PACKAGE = "fonts-noto-cjk"
 
@@ -90,7 +91,7 @@ def language_for_locale(name: str) -> str:
 
 def startup_language(settings: QSettings | None = None) -> str:
     """The saved choice, else the system's language."""
-    saved = (settings or QSettings()).value(SETTINGS_KEY, "", type=str)
+    saved = (settings or QSettings(*SETTINGS_SCOPE)).value(SETTINGS_KEY, "", type=str)
     if saved in LANGUAGES:
         return saved
     return language_for_locale(QLocale.system().name())
@@ -144,7 +145,7 @@ def set_language(app: QCoreApplication, language: str, save: bool = True) -> boo
                 _state["translators"].append(translator)
     _state["language"] = language if loaded else ENGLISH
     if save:
-        QSettings().setValue(SETTINGS_KEY, language)
+        QSettings(*SETTINGS_SCOPE).setValue(SETTINGS_KEY, language)
     notifier().languageChanged.emit(_state["language"])
     return loaded
 

@@ -1,4 +1,8 @@
-"""``digit-trainer-cli``: train, evaluate and predict from the command line."""
+"""``digit-trainer-cli``: train, evaluate and predict from the command line.
+
+Output is English; ``--lang zh_CN`` shows error messages and the reason a run stopped in Chinese, read from the GUI's
+translation source (the ``.ts`` file: the CLI does not use Qt).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,32 @@ import argparse
 import math
 import sys
 import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from model.errors import DigitTrainerError
+from model.messages import Lookup, translate
+
+LANGUAGES = ("en", "zh_CN")
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "guiapp" / "translations"
+
+
+def message_lookup(language: str) -> Lookup:
+    """English template -> its finished translation into ``language`` from the app's ``.ts`` (English if none)."""
+    table: dict[str, str] = {}
+    if language != "en":
+        try:
+            root = ET.parse(TRANSLATIONS / f"digit_trainer_{language}.ts").getroot()
+        except (OSError, ET.ParseError):
+            root = None
+        for context in root.iter("context") if root is not None else ():
+            if context.findtext("name") != "Messages":
+                continue
+            for message in context.iter("message"):
+                translation = message.find("translation")
+                if translation is not None and translation.text and not translation.get("type"):
+                    table[message.findtext("source")] = translation.text
+    return lambda text: table.get(text, text)
 
 
 class _Progress:
@@ -72,7 +100,7 @@ def _train(args) -> int:
     print(f"recipe={cfg.recipe} device={tf_backend.configure(cfg.force_cpu)} train={len(data.x_train)}", flush=True)
     result = session.train(cfg, TrainCallbacks(on_batch=progress.batch, on_epoch=progress.epoch), data=data)
     if result.reason:
-        print(result.reason, file=sys.stderr)
+        print(translate(result.reason, args.lookup), file=sys.stderr)
     if args.out and result.epochs_done:
         session.save(args.out)
         print(f"saved {args.out}")
@@ -112,7 +140,7 @@ def _predict(args) -> int:
         try:
             x = to_mnist(load_image_file(name))
         except DigitTrainerError as exc:
-            print(f"{name}: error: {exc}", file=sys.stderr)
+            print(f"{name}: error: {translate(exc.message, args.lookup)}", file=sys.stderr)
             status = 1
             continue
         if x is None:
@@ -126,8 +154,12 @@ def _predict(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="digit-trainer-cli", description="Train and use the Digit Trainer CNN.")
+    lang_help = "the language of error messages (default en)"
+    p.add_argument("--lang", choices=LANGUAGES, default="en", help=lang_help)
+    common = argparse.ArgumentParser(add_help=False)  # --lang after the command too
+    common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=lang_help)
     sub = p.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("train", help="train a recipe on MNIST")
+    t = sub.add_parser("train", help="train a recipe on MNIST", parents=[common])
     t.add_argument("--data", help="mnist.npz or a folder of IDX files (default: $DIGIT_TRAINER_DATA, Keras cache)")
     t.add_argument("--recipe", choices=("seed", "robust"), default="seed")
     t.add_argument("--epochs", type=int)
@@ -147,11 +179,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="train N batches per call into TensorFlow (default 8; 1 = one at a time, as the seed script does)",
     )
     t.set_defaults(func=_train)
-    e = sub.add_parser("evaluate", help="evaluate a model file on the MNIST test set")
+    e = sub.add_parser("evaluate", help="evaluate a model file on the MNIST test set", parents=[common])
     e.add_argument("--model", required=True)
     e.add_argument("--data")
     e.set_defaults(func=_evaluate)
-    r = sub.add_parser("predict", help="classify image files")
+    r = sub.add_parser("predict", help="classify image files", parents=[common])
     r.add_argument("--model", required=True)
     r.add_argument("images", nargs="+")
     r.set_defaults(func=_predict)
@@ -160,10 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    args.lookup = message_lookup(args.lang)
     try:
         return args.func(args)
     except DigitTrainerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {translate(exc.message, args.lookup)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -20,212 +20,238 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name pyside6-lupda
     return text
 
 
-_T = QT_TRANSLATE_NOOP
-
 MESSAGES: dict[str, str] = {
     # Joining and small words ------------------------------------------------------------------------------------
-    "list.separator": _T("Messages", "; "),
-    "word.nothing": _T("Messages", "nothing"),
+    "list.separator": QT_TRANSLATE_NOOP("Messages", "; "),
+    "word.nothing": QT_TRANSLATE_NOOP("Messages", "nothing"),
     # Datasets (model/data.py, model/pendigits.py) ---------------------------------------------------------------
-    "data.how_to_provide": _T(
+    "data.how_to_provide": QT_TRANSLATE_NOOP(
         "Messages",
         "Provide MNIST in one of these ways: pass --data PATH (or use File > Open dataset...), set {env} to a "
         "Keras-layout mnist.npz or a folder of the four IDX files, or place mnist.npz in {cache}.",
     ),
-    "data.not_found": _T("Messages", "MNIST was not found and downloading is off. {how}"),
-    "data.download_failed": _T("Messages", "MNIST could not be downloaded ({error}). {how}"),
-    "data.missing": _T("Messages", "Dataset '{path}' does not exist. {how}"),
-    "data.permission": _T("Messages", "Dataset '{path}' cannot be read: permission denied."),
-    "data.unreadable": _T("Messages", "Dataset '{path}' cannot be read: {error}."),
-    "data.empty": _T("Messages", "Dataset '{path}' is empty (0 bytes)."),
-    "data.npy_not_npz": _T("Messages", "Dataset '{path}' is a single .npy array, not a Keras-layout .npz holding {keys}."),
-    "data.not_zip": _T(
+    "data.not_found": QT_TRANSLATE_NOOP("Messages", "MNIST was not found and downloading is off. {how}"),
+    "data.download_failed": QT_TRANSLATE_NOOP("Messages", "MNIST could not be downloaded ({error}). {how}"),
+    "data.missing": QT_TRANSLATE_NOOP("Messages", "Dataset '{path}' does not exist. {how}"),
+    "data.permission": QT_TRANSLATE_NOOP("Messages", "Dataset '{path}' cannot be read: permission denied."),
+    "data.unreadable": QT_TRANSLATE_NOOP("Messages", "Dataset '{path}' cannot be read: {error}."),
+    "data.empty": QT_TRANSLATE_NOOP("Messages", "Dataset '{path}' is empty (0 bytes)."),
+    "data.npy_not_npz": QT_TRANSLATE_NOOP(
+        "Messages", "Dataset '{path}' is a single .npy array, not a Keras-layout .npz holding {keys}."
+    ),
+    "data.not_zip": QT_TRANSLATE_NOOP(
         "Messages", "Dataset '{path}' is not a readable .npz file (not a zip archive: corrupt or another format)."
     ),
-    "data.missing_keys": _T(
+    "data.missing_keys": QT_TRANSLATE_NOOP(
         "Messages",
         "Dataset '{path}' lacks the key(s) {missing}; a Keras-layout MNIST file holds {keys} (it has: {found}).",
     ),
-    "data.npz_corrupt": _T("Messages", "Dataset '{path}' is not a readable .npz file (truncated or corrupt): {error}"),
-    "data.idx_missing": _T(
+    "data.npz_corrupt": QT_TRANSLATE_NOOP(
+        "Messages", "Dataset '{path}' is not a readable .npz file (truncated or corrupt): {error}"
+    ),
+    "data.idx_missing": QT_TRANSLATE_NOOP(
         "Messages", "Folder '{folder}' has no {stem} (or {stem}.gz). An IDX folder needs all four MNIST files: {files}."
     ),
-    "data.idx_permission": _T("Messages", "IDX file '{path}' cannot be read: permission denied."),
-    "data.idx_unreadable": _T("Messages", "IDX file '{path}' cannot be read (truncated or corrupt?): {error}"),
-    "data.idx_short": _T("Messages", "IDX file '{path}' is too short ({size} bytes) to hold a header."),
-    "data.idx_magic": _T(
+    "data.idx_permission": QT_TRANSLATE_NOOP("Messages", "IDX file '{path}' cannot be read: permission denied."),
+    "data.idx_unreadable": QT_TRANSLATE_NOOP(
+        "Messages", "IDX file '{path}' cannot be read (truncated or corrupt?): {error}"
+    ),
+    "data.idx_short": QT_TRANSLATE_NOOP("Messages", "IDX file '{path}' is too short ({size} bytes) to hold a header."),
+    "data.idx_magic": QT_TRANSLATE_NOOP(
         "Messages",
         "IDX file '{path}' has the wrong magic number 0x{magic} (expected 0x00000801 for labels or 0x00000803 for "
         "images).",
     ),
-    "data.idx_header": _T("Messages", "IDX file '{path}' is truncated inside its header."),
-    "data.idx_size": _T(
+    "data.idx_header": QT_TRANSLATE_NOOP("Messages", "IDX file '{path}' is truncated inside its header."),
+    "data.idx_size": QT_TRANSLATE_NOOP(
         "Messages", "IDX file '{path}' should hold {expected} bytes of data for shape {shape} but holds {actual}."
     ),
-    "data.image_shape": _T("Messages", "Dataset '{source}': x_{part} has shape {shape}; expected (n, 28, 28) images."),
-    "data.label_shape": _T(
+    "data.image_shape": QT_TRANSLATE_NOOP(
+        "Messages", "Dataset '{source}': x_{part} has shape {shape}; expected (n, 28, 28) images."
+    ),
+    "data.label_shape": QT_TRANSLATE_NOOP(
         "Messages", "Dataset '{source}': y_{part} has shape {shape}; expected a 1-D array of labels."
     ),
-    "data.length_mismatch": _T(
+    "data.length_mismatch": QT_TRANSLATE_NOOP(
         "Messages", "Dataset '{source}': x_{part} has {images} images but y_{part} has {labels} labels."
     ),
-    "data.no_images": _T("Messages", "Dataset '{source}': x_{part} holds no images."),
-    "data.image_dtype": _T("Messages", "Dataset '{source}': x_{part} has dtype {dtype}; expected uint8 pixels."),
-    "data.nonfinite_pixels": _T(
+    "data.no_images": QT_TRANSLATE_NOOP("Messages", "Dataset '{source}': x_{part} holds no images."),
+    "data.image_dtype": QT_TRANSLATE_NOOP(
+        "Messages", "Dataset '{source}': x_{part} has dtype {dtype}; expected uint8 pixels."
+    ),
+    "data.nonfinite_pixels": QT_TRANSLATE_NOOP(
         "Messages", "Dataset '{source}': x_{part} contains {count} NaN or infinite pixel value(s)."
     ),
-    "data.pixel_range": _T("Messages", "Dataset '{source}': x_{part} has pixel values outside 0-255."),
-    "data.label_dtype": _T(
+    "data.pixel_range": QT_TRANSLATE_NOOP("Messages", "Dataset '{source}': x_{part} has pixel values outside 0-255."),
+    "data.label_dtype": QT_TRANSLATE_NOOP(
         "Messages", "Dataset '{source}': y_{part} has dtype {dtype}; expected integer labels 0-9."
     ),
-    "data.label_range": _T(
+    "data.label_range": QT_TRANSLATE_NOOP(
         "Messages", "Dataset '{source}': y_{part} has labels outside 0-9 (for example {example!r}; {count} in all)."
     ),
-    "data.validation_split": _T("Messages", "Validation split {value!r} must be at least 0 and below 1."),
-    "data.train_limit": _T("Messages", "The training limit {value!r} must be at least 1 image."),
-    "data.test_limit": _T("Messages", "The test limit {value!r} must not be negative."),
-    "data.split_leaves_nothing": _T("Messages", "Validation split {value} leaves no training images out of {count}."),
-    "data.load_failed": _T("Messages", "Dataset '{path}' could not be loaded: {error}"),
-    "pendigits.unreadable": _T("Messages", "Pen-digit file '{path}' cannot be read: {error}"),
-    "pendigits.empty": _T("Messages", "Pen-digit file '{path}' holds no '.SEGMENT DIGIT' entries."),
+    "data.validation_split": QT_TRANSLATE_NOOP(
+        "Messages", "Validation split {value!r} must be at least 0 and below 1."
+    ),
+    "data.train_limit": QT_TRANSLATE_NOOP("Messages", "The training limit {value!r} must be at least 1 image."),
+    "data.test_limit": QT_TRANSLATE_NOOP("Messages", "The test limit {value!r} must not be negative."),
+    "data.split_leaves_nothing": QT_TRANSLATE_NOOP(
+        "Messages", "Validation split {value} leaves no training images out of {count}."
+    ),
+    "data.load_failed": QT_TRANSLATE_NOOP("Messages", "Dataset '{path}' could not be loaded: {error}"),
+    "pendigits.unreadable": QT_TRANSLATE_NOOP("Messages", "Pen-digit file '{path}' cannot be read: {error}"),
+    "pendigits.empty": QT_TRANSLATE_NOOP("Messages", "Pen-digit file '{path}' holds no '.SEGMENT DIGIT' entries."),
     # Architecture specs (model/architecture.py) -----------------------------------------------------------------
-    "spec.where": _T("Messages", "Layer {index} ({kind})"),
-    "spec.not_mapping": _T("Messages", "Layer spec {spec!r} is not a mapping with a 'kind'."),
-    "spec.unknown_fields": _T("Messages", "Layer spec {spec!r} has unknown field(s): {fields}."),
-    "spec.not_whole": _T("Messages", "{where}: {attr} must be a whole number, not {value!r}."),
-    "spec.too_small": _T("Messages", "{where}: {attr} must be at least {minimum}, not {value!r}."),
-    "spec.empty": _T("Messages", "The network has no layers."),
-    "spec.unknown_kind": _T("Messages", "Layer {index}: unknown kind {kind!r}; use one of {kinds}."),
-    "spec.needs_map": _T(
+    "spec.where": QT_TRANSLATE_NOOP("Messages", "Layer {index} ({kind})"),
+    "spec.not_mapping": QT_TRANSLATE_NOOP("Messages", "Layer spec {spec!r} is not a mapping with a 'kind'."),
+    "spec.unknown_fields": QT_TRANSLATE_NOOP("Messages", "Layer spec {spec!r} has unknown field(s): {fields}."),
+    "spec.not_whole": QT_TRANSLATE_NOOP("Messages", "{where}: {attr} must be a whole number, not {value!r}."),
+    "spec.too_small": QT_TRANSLATE_NOOP("Messages", "{where}: {attr} must be at least {minimum}, not {value!r}."),
+    "spec.empty": QT_TRANSLATE_NOOP("Messages", "The network has no layers."),
+    "spec.unknown_kind": QT_TRANSLATE_NOOP("Messages", "Layer {index}: unknown kind {kind!r}; use one of {kinds}."),
+    "spec.needs_map": QT_TRANSLATE_NOOP(
         "Messages", "{where} needs a 2-D feature map but gets shape {shape}; move it before Flatten."
     ),
-    "spec.padding": _T("Messages", "{where}: padding {padding!r} is not one of {choices}."),
-    "spec.activation": _T("Messages", "{where}: activation {activation!r} is not one of {choices}."),
-    "spec.kernel_too_big": _T(
+    "spec.padding": QT_TRANSLATE_NOOP("Messages", "{where}: padding {padding!r} is not one of {choices}."),
+    "spec.activation": QT_TRANSLATE_NOOP("Messages", "{where}: activation {activation!r} is not one of {choices}."),
+    "spec.kernel_too_big": QT_TRANSLATE_NOOP(
         "Messages", "{where}: a {k}×{k} kernel does not fit a {n}×{n} input (output {out}×{out})."
     ),
-    "spec.pooling": _T("Messages", "{where}: pooling {pool!r} is not one of {choices}."),
-    "spec.pool_too_big": _T("Messages", "{where}: a {p}×{p} pool does not fit a {n}×{n} input (output {out}×{out})."),
-    "spec.needs_flat": _T(
+    "spec.pooling": QT_TRANSLATE_NOOP("Messages", "{where}: pooling {pool!r} is not one of {choices}."),
+    "spec.pool_too_big": QT_TRANSLATE_NOOP(
+        "Messages", "{where}: a {p}×{p} pool does not fit a {n}×{n} input (output {out}×{out})."
+    ),
+    "spec.needs_flat": QT_TRANSLATE_NOOP(
         "Messages", "{where} needs a flat input but gets shape {shape}; add a Flatten layer before it."
     ),
-    "spec.rate": _T("Messages", "{where}: rate must be at least 0 and below 1, not {rate}."),
-    "spec.last_layer": _T(
+    "spec.rate": QT_TRANSLATE_NOOP("Messages", "{where}: rate must be at least 0 and below 1, not {rate}."),
+    "spec.last_layer": QT_TRANSLATE_NOOP(
         "Messages", "Layer {index}: the last layer must be Dense({classes}, softmax), one unit a digit."
     ),
-    "spec.not_list": _T("Messages", "An architecture spec is a list of layers, not {type}."),
-    "formula.no_weights": _T("Messages", "no weights"),
-    "formula.dropout": _T("Messages", "unchanged; drops {rate:.0%} of values while training"),
+    "spec.not_list": QT_TRANSLATE_NOOP("Messages", "An architecture spec is a list of layers, not {type}."),
+    "formula.no_weights": QT_TRANSLATE_NOOP("Messages", "no weights"),
+    "formula.dropout": QT_TRANSLATE_NOOP("Messages", "unchanged; drops {rate:.0%} of values while training"),
     # Image files (model/images.py) ------------------------------------------------------------------------------
-    "image.is_folder": _T("Messages", "'{path}' is a folder, not an image."),
-    "image.missing": _T("Messages", "Image '{path}' does not exist."),
-    "image.empty": _T("Messages", "Image '{path}' is empty (0 bytes)."),
-    "image.too_many_pixels": _T(
+    "image.is_folder": QT_TRANSLATE_NOOP("Messages", "'{path}' is a folder, not an image."),
+    "image.missing": QT_TRANSLATE_NOOP("Messages", "Image '{path}' does not exist."),
+    "image.empty": QT_TRANSLATE_NOOP("Messages", "Image '{path}' is empty (0 bytes)."),
+    "image.too_many_pixels": QT_TRANSLATE_NOOP(
         "Messages", "Image '{path}' is {width}×{height} pixels, too large for a digit (limit 40 MP)."
     ),
-    "image.too_large_mp": _T("Messages", "Image '{path}' is too large for a digit ({megapixels} MP); the limit is 40 MP."),
-    "image.too_large": _T("Messages", "Image '{path}' is too large for a digit; the limit is 40 MP."),
-    "image.unidentified": _T("Messages", "'{path}' is not an image that can be read ({error})."),
-    "image.unreadable": _T("Messages", "Image '{path}' cannot be read: {error}"),
+    "image.too_large_mp": QT_TRANSLATE_NOOP(
+        "Messages", "Image '{path}' is too large for a digit ({megapixels} MP); the limit is 40 MP."
+    ),
+    "image.too_large": QT_TRANSLATE_NOOP("Messages", "Image '{path}' is too large for a digit; the limit is 40 MP."),
+    "image.unidentified": QT_TRANSLATE_NOOP("Messages", "'{path}' is not an image that can be read ({error})."),
+    "image.unreadable": QT_TRANSLATE_NOOP("Messages", "Image '{path}' cannot be read: {error}"),
     # Labelled samples (model/samples.py) ------------------------------------------------------------------------
-    "samples.open_failed": _T("Messages", "The sample database '{path}' cannot be opened: {error}"),
-    "samples.write_failed": _T("Messages", "The sample database '{path}' could not be written: {error}"),
-    "samples.export_failed": _T("Messages", "Cannot export samples to '{path}': {error}"),
-    "samples.missing": _T("Messages", "Samples file '{path}' does not exist."),
-    "samples.not_npz": _T("Messages", "'{path}' is not a .npz file (not a zip archive; truncated or corrupt?)."),
-    "samples.missing_keys": _T(
+    "samples.open_failed": QT_TRANSLATE_NOOP("Messages", "The sample database '{path}' cannot be opened: {error}"),
+    "samples.write_failed": QT_TRANSLATE_NOOP("Messages", "The sample database '{path}' could not be written: {error}"),
+    "samples.export_failed": QT_TRANSLATE_NOOP("Messages", "Cannot export samples to '{path}': {error}"),
+    "samples.missing": QT_TRANSLATE_NOOP("Messages", "Samples file '{path}' does not exist."),
+    "samples.not_npz": QT_TRANSLATE_NOOP(
+        "Messages", "'{path}' is not a .npz file (not a zip archive; truncated or corrupt?)."
+    ),
+    "samples.missing_keys": QT_TRANSLATE_NOOP(
         "Messages",
         "Samples file '{path}' lacks {missing} (it holds {found}); export one from Digit Trainer or save arrays "
         "'images' (n, 28, 28) and 'labels' (n,).",
     ),
-    "samples.unreadable": _T("Messages", "Samples file '{path}' cannot be read: {error}"),
-    "samples.image_shape": _T(
+    "samples.unreadable": QT_TRANSLATE_NOOP("Messages", "Samples file '{path}' cannot be read: {error}"),
+    "samples.image_shape": QT_TRANSLATE_NOOP(
         "Messages", "Samples file '{path}': images have shape {shape}; expected (n, 28, 28)."
     ),
-    "samples.label_count": _T(
+    "samples.label_count": QT_TRANSLATE_NOOP(
         "Messages", "Samples file '{path}': {images} images but labels of shape {shape}; expected ({images},)."
     ),
-    "samples.extras_mismatch": _T(
+    "samples.extras_mismatch": QT_TRANSLATE_NOOP(
         "Messages", "Samples file '{path}': strokes or created do not match the {count} labels."
     ),
-    "samples.labels": _T("Messages", "Samples file '{path}': labels must be whole numbers 0-9."),
-    "samples.not_numbers": _T("Messages", "Samples file '{path}': images hold {dtype}, not numbers."),
-    "samples.values": _T(
+    "samples.labels": QT_TRANSLATE_NOOP("Messages", "Samples file '{path}': labels must be whole numbers 0-9."),
+    "samples.not_numbers": QT_TRANSLATE_NOOP("Messages", "Samples file '{path}': images hold {dtype}, not numbers."),
+    "samples.values": QT_TRANSLATE_NOOP(
         "Messages", "Samples file '{path}': image values must be finite and within 0-1 (or uint8)."
     ),
     # Model files (model/storage.py, model/session.py) -----------------------------------------------------------
-    "model_file.no_temp": _T("Messages", "Cannot save '{path}': {error} (is the folder writable?)."),
-    "model_file.save_failed": _T(
+    "model_file.no_temp": QT_TRANSLATE_NOOP("Messages", "Cannot save '{path}': {error} (is the folder writable?)."),
+    "model_file.save_failed": QT_TRANSLATE_NOOP(
         "Messages", "Cannot save '{path}': {error}. The previous file, if any, is unchanged."
     ),
-    "model_file.suffix": _T("Messages", "Model file '{path}' must end in .keras."),
-    "model_file.save_to_folder": _T("Messages", "Cannot save '{path}': it is a folder."),
-    "model_file.no_folder": _T("Messages", "Cannot save '{path}': the folder '{folder}' does not exist."),
-    "model_file.corrupt": _T("Messages", "Model file '{path}' is corrupt or truncated ({error})."),
-    "model_file.metadata": _T(
+    "model_file.suffix": QT_TRANSLATE_NOOP("Messages", "Model file '{path}' must end in .keras."),
+    "model_file.save_to_folder": QT_TRANSLATE_NOOP("Messages", "Cannot save '{path}': it is a folder."),
+    "model_file.no_folder": QT_TRANSLATE_NOOP(
+        "Messages", "Cannot save '{path}': the folder '{folder}' does not exist."
+    ),
+    "model_file.corrupt": QT_TRANSLATE_NOOP("Messages", "Model file '{path}' is corrupt or truncated ({error})."),
+    "model_file.metadata": QT_TRANSLATE_NOOP(
         "Messages", "Model file '{path}' has corrupt metadata ({name} is not a JSON object)."
     ),
-    "model_file.missing": _T("Messages", "Model file '{path}' does not exist."),
-    "model_file.is_folder": _T("Messages", "'{path}' is a folder, not a .keras model file."),
-    "model_file.permission": _T("Messages", "Model file '{path}' cannot be read: permission denied."),
-    "model_file.empty": _T("Messages", "Model file '{path}' is empty (0 bytes)."),
-    "model_file.not_zip": _T(
+    "model_file.missing": QT_TRANSLATE_NOOP("Messages", "Model file '{path}' does not exist."),
+    "model_file.is_folder": QT_TRANSLATE_NOOP("Messages", "'{path}' is a folder, not a .keras model file."),
+    "model_file.permission": QT_TRANSLATE_NOOP("Messages", "Model file '{path}' cannot be read: permission denied."),
+    "model_file.empty": QT_TRANSLATE_NOOP("Messages", "Model file '{path}' is empty (0 bytes)."),
+    "model_file.not_zip": QT_TRANSLATE_NOOP(
         "Messages", "Model file '{path}' is not a .keras file (not a zip archive; truncated or corrupt?)."
     ),
-    "model_file.checksum": _T("Messages", "Model file '{path}' is corrupt: the entry {entry} fails its checksum."),
-    "model_file.cannot_load": _T("Messages", "Model file '{path}' cannot be loaded: {error}"),
-    "model_file.load_failed": _T("Messages", "Model file '{path}' could not be loaded: {error}"),
-    "model_file.input_shape": _T(
+    "model_file.checksum": QT_TRANSLATE_NOOP(
+        "Messages", "Model file '{path}' is corrupt: the entry {entry} fails its checksum."
+    ),
+    "model_file.cannot_load": QT_TRANSLATE_NOOP("Messages", "Model file '{path}' cannot be loaded: {error}"),
+    "model_file.load_failed": QT_TRANSLATE_NOOP("Messages", "Model file '{path}' could not be loaded: {error}"),
+    "model_file.input_shape": QT_TRANSLATE_NOOP(
         "Messages", "Model file '{path}' takes inputs of shape {shape}; Digit Trainer needs (28, 28, 1)."
     ),
-    "model_file.output_shape": _T(
+    "model_file.output_shape": QT_TRANSLATE_NOOP(
         "Messages", "Model file '{path}' gives outputs of shape {shape}; Digit Trainer needs 10 classes."
     ),
-    "session.no_bundled": _T("Messages", "The bundled model is missing from this install."),
-    "session.nothing_to_save": _T("Messages", "There is no model to save yet."),
-    "session.nothing_to_classify": _T("Messages", "There is no model to classify with yet."),
-    "session.nothing_to_evaluate": _T("Messages", "There is no model to evaluate yet."),
-    "session.nothing_to_fine_tune": _T("Messages", "There is no model to fine-tune yet."),
+    "session.no_bundled": QT_TRANSLATE_NOOP("Messages", "The bundled model is missing from this install."),
+    "session.nothing_to_save": QT_TRANSLATE_NOOP("Messages", "There is no model to save yet."),
+    "session.nothing_to_classify": QT_TRANSLATE_NOOP("Messages", "There is no model to classify with yet."),
+    "session.nothing_to_evaluate": QT_TRANSLATE_NOOP("Messages", "There is no model to evaluate yet."),
+    "session.nothing_to_fine_tune": QT_TRANSLATE_NOOP("Messages", "There is no model to fine-tune yet."),
     # Training settings and runs (model/recipes.py, model/training.py, model/reporter.py) -------------------------
-    "settings.invalid": _T("Messages", "Invalid training settings: {problems}."),
-    "settings.optimizer": _T("Messages", "optimizer {value!r} is not one of {choices}"),
-    "settings.epochs": _T("Messages", "epochs {value} must be between 1 and 1000"),
-    "settings.batch_size": _T("Messages", "batch size {value} must be between 1 and 1,000,000"),
-    "settings.learning_rate": _T("Messages", "learning rate {value} must be positive"),
-    "settings.steps_per_execution": _T("Messages", "steps per execution {value} must be between 1 and 1000"),
-    "settings.validation_split": _T("Messages", "validation split {value} must be at least 0 and below 1"),
-    "recipe.unknown": _T("Messages", "Unknown recipe {name!r}; choose 'seed' or 'robust'."),
-    "training.held_out_writers": _T(
+    "settings.invalid": QT_TRANSLATE_NOOP("Messages", "Invalid training settings: {problems}."),
+    "settings.optimizer": QT_TRANSLATE_NOOP("Messages", "optimizer {value!r} is not one of {choices}"),
+    "settings.epochs": QT_TRANSLATE_NOOP("Messages", "epochs {value} must be between 1 and 1000"),
+    "settings.batch_size": QT_TRANSLATE_NOOP("Messages", "batch size {value} must be between 1 and 1,000,000"),
+    "settings.learning_rate": QT_TRANSLATE_NOOP("Messages", "learning rate {value} must be positive"),
+    "settings.steps_per_execution": QT_TRANSLATE_NOOP(
+        "Messages", "steps per execution {value} must be between 1 and 1000"
+    ),
+    "settings.validation_split": QT_TRANSLATE_NOOP(
+        "Messages", "validation split {value} must be at least 0 and below 1"
+    ),
+    "recipe.unknown": QT_TRANSLATE_NOOP("Messages", "Unknown recipe {name!r}; choose 'seed' or 'robust'."),
+    "training.held_out_writers": QT_TRANSLATE_NOOP(
         "Messages", "Pen-digit writers {writers} are held out for testing and never trained on."
     ),
-    "training.out_of_memory": _T(
+    "training.out_of_memory": QT_TRANSLATE_NOOP(
         "Messages",
         "Out of memory with batch size {batch_size}: {what} does not fit in this computer's memory. Try a smaller "
         "batch size, or fewer filters or units.",
     ),
-    "training.oom_tensor": _T("Messages", "a tensor of shape ({shape})"),
-    "training.oom_network": _T("Messages", "the network"),
-    "training.loss_not_finite": _T(
+    "training.oom_tensor": QT_TRANSLATE_NOOP("Messages", "a tensor of shape ({shape})"),
+    "training.oom_network": QT_TRANSLATE_NOOP("Messages", "the network"),
+    "training.loss_not_finite": QT_TRANSLATE_NOOP(
         "Messages",
         "The loss became {loss} at epoch {epoch}, batch {batch}: the learning rate ({lr:g}) is probably too high. "
         "Training stopped and the last good weights were kept.",
     ),
-    "training.stopped": _T("Messages", "Stopped by the user."),
-    "training.stopped_before_start": _T("Messages", "Stopped by the user before training began."),
+    "training.stopped": QT_TRANSLATE_NOOP("Messages", "Stopped by the user."),
+    "training.stopped_before_start": QT_TRANSLATE_NOOP("Messages", "Stopped by the user before training began."),
     # Fine-tuning (model/finetune.py) ----------------------------------------------------------------------------
-    "finetune.too_few": _T(
+    "finetune.too_few": QT_TRANSLATE_NOOP(
         "Messages",
         "Fine-tuning needs at least {minimum} labelled samples (you have {count}); a few of each digit you want "
         "the model to learn is best.",
     ),
-    "finetune.failed": _T("Messages", "Fine-tuning failed: {reason}"),
-    "finetune.measuring_before": _T("Messages", "Measuring the model before fine-tuning…"),
-    "finetune.measuring_after": _T("Messages", "Measuring the fine-tuned model…"),
+    "finetune.failed": QT_TRANSLATE_NOOP("Messages", "Fine-tuning failed: {reason}"),
+    "finetune.measuring_before": QT_TRANSLATE_NOOP("Messages", "Measuring the model before fine-tuning…"),
+    "finetune.measuring_after": QT_TRANSLATE_NOOP("Messages", "Measuring the fine-tuned model…"),
     # Jobs that fail outside model/'s own checks (guiapp/engine.py) ----------------------------------------------
-    "job.failed": _T("Messages", "{what} failed: {error}"),
-    "job.tensorflow": _T("Messages", "TensorFlow could not be loaded: {error}"),
-    "job.classify": _T("Messages", "The model could not classify the drawing: {error}"),
-    "job.saliency": _T("Messages", "The saliency map could not be computed: {error}"),
+    "job.failed": QT_TRANSLATE_NOOP("Messages", "{what} failed: {error}"),
+    "job.tensorflow": QT_TRANSLATE_NOOP("Messages", "TensorFlow could not be loaded: {error}"),
+    "job.classify": QT_TRANSLATE_NOOP("Messages", "The model could not classify the drawing: {error}"),
+    "job.saliency": QT_TRANSLATE_NOOP("Messages", "The saliency map could not be computed: {error}"),
 }
 
 Lookup = Callable[[str], str]  # English template -> template in the wanted language

@@ -2,6 +2,7 @@
 
     python tools/update_translations.py           # update guiapp/translations/*.ts from the code, compile the .qm
     python tools/update_translations.py --check   # change nothing; exit 1 on drift, unfinished entries or a stale .qm
+    python tools/update_translations.py --fill zh.json   # {"Context": {"source": "译文"}}: fill, then update
 
 The sources are every ``guiapp/*.py`` (``self.tr``, ``QCoreApplication.translate``, ``QT_TRANSLATE_NOOP``) and
 ``model/messages.py`` (the model's messages, marked the same way without Qt). Locations are left out of the .ts so
@@ -11,6 +12,7 @@ that moving a line does not change it; texts no longer in the code are dropped (
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -60,6 +62,23 @@ def entries(ts: Path) -> dict[tuple[str, str], tuple[str, str]]:
     return out
 
 
+def fill(ts: Path, translations: dict[str, dict[str, str]]) -> int:
+    """Set the translations of ``ts`` given as {context: {source: text}} (finished); return how many were set."""
+    tree = ET.parse(ts)
+    done = 0
+    for context in tree.getroot().iter("context"):
+        wanted = translations.get(context.findtext("name"), {})
+        for message in context.iter("message"):
+            text = wanted.get(message.findtext("source"))
+            if text:
+                translation = message.find("translation")
+                translation.text = text
+                translation.attrib.pop("type", None)
+                done += 1
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+    return done
+
+
 def problems(language: str) -> list[str]:
     """What is wrong with ``language``'s committed .ts and .qm against the code (empty when all is well)."""
     ts, qm = TRANSLATIONS / f"digit_trainer_{language}.ts", TRANSLATIONS / f"digit_trainer_{language}.qm"
@@ -86,6 +105,7 @@ def problems(language: str) -> list[str]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="change nothing; report drift and unfinished entries")
+    parser.add_argument("--fill", metavar="JSON", help='translations to set first: {"Context": {"source": "text"}}')
     args = parser.parse_args(argv)
     status = 0
     for language in LANGUAGES:
@@ -96,6 +116,9 @@ def main(argv=None) -> int:
             continue
         ts = TRANSLATIONS / f"digit_trainer_{language}.ts"
         lupdate(ts)
+        if args.fill:
+            print(f"{fill(ts, json.loads(Path(args.fill).read_text(encoding='utf-8')))} translations set")
+            lupdate(ts)  # back to lupdate's own layout
         lrelease(ts, ts.with_suffix(".qm"))
         unfinished = [key for key, (text, kind) in entries(ts).items() if kind or not text]
         print(f"{ts.relative_to(ROOT)}: {len(entries(ts))} texts, {len(unfinished)} unfinished")

@@ -1,0 +1,718 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>DrawCanvas</name>
+    <message>
+        <source>Draw a digit here
+or drop an image file</source>
+        <translation>在这里写一个数字
+或拖入一张图片</translation>
+    </message>
+</context>
+<context>
+    <name>Engine</name>
+    <message>
+        <source>Starting TensorFlow</source>
+        <translation>启动 TensorFlow</translation>
+    </message>
+    <message>
+        <source>Opening a model</source>
+        <translation>打开模型</translation>
+    </message>
+    <message>
+        <source>Loading the bundled model</source>
+        <translation>加载自带模型</translation>
+    </message>
+    <message>
+        <source>Opening a dataset</source>
+        <translation>打开数据集</translation>
+    </message>
+    <message>
+        <source>Saving the model</source>
+        <translation>保存模型</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Evaluating</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Fine-tuning</source>
+        <translation>微调</translation>
+    </message>
+    <message>
+        <source>Reverting the model</source>
+        <translation>恢复之前的模型</translation>
+    </message>
+    <message>
+        <source>Classifying the drawing</source>
+        <translation>识别手写数字</translation>
+    </message>
+    <message>
+        <source>Computing the saliency map</source>
+        <translation>计算显著性图</translation>
+    </message>
+</context>
+<context>
+    <name>Language</name>
+    <message>
+        <source>A Chinese font is needed to show 中文 (Linux: install {package}).</source>
+        <translation>需要中文字体才能显示中文（Linux：安装 {package}）。</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageMenu</name>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>中文 (needs a Chinese font)</source>
+        <translation>中文（需要中文字体）</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Provide MNIST in one of these ways: pass --data PATH (or use File &gt; Open dataset...), set {env} to a Keras-layout mnist.npz or a folder of the four IDX files, or place mnist.npz in {cache}.</source>
+        <translation>请用以下任一方式提供 MNIST：传入 --data PATH（或使用 文件 &gt; 打开数据集...），把 {env} 设为 Keras 格式的 mnist.npz 或包含四个 IDX 文件的文件夹，或把 mnist.npz 放到 {cache}。</translation>
+    </message>
+    <message>
+        <source>MNIST was not found and downloading is off. {how}</source>
+        <translation>找不到 MNIST，且下载已关闭。{how}</translation>
+    </message>
+    <message>
+        <source>MNIST could not be downloaded ({error}). {how}</source>
+        <translation>无法下载 MNIST（{error}）。{how}</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{path}&apos; does not exist. {how}</source>
+        <translation>数据集“{path}”不存在。{how}</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{path}&apos; cannot be read: permission denied.</source>
+        <translation>无法读取数据集“{path}”：权限不足。</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{path}&apos; cannot be read: {error}.</source>
+        <translation>无法读取数据集“{path}”：{error}。</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{path}&apos; is empty (0 bytes).</source>
+        <translation>数据集“{path}”是空文件（0 字节）。</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{path}&apos; is a single .npy array, not a Keras-layout .npz holding {keys}.</source>
+        <translation>数据集“{path}”是单个 .npy 数组，而不是包含 {keys} 的 Keras 格式 .npz 文件。</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{path}&apos; is not a readable .npz file (not a zip archive: corrupt or another format).</source>
+        <translation>数据集“{path}”不是可读取的 .npz 文件（不是 zip 压缩包：已损坏或是其他格式）。</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{path}&apos; lacks the key(s) {missing}; a Keras-layout MNIST file holds {keys} (it has: {found}).</source>
+        <translation>数据集“{path}”缺少键 {missing}；Keras 格式的 MNIST 文件包含 {keys}（它包含：{found}）。</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{path}&apos; is not a readable .npz file (truncated or corrupt): {error}</source>
+        <translation>数据集“{path}”不是可读取的 .npz 文件（被截断或已损坏）：{error}</translation>
+    </message>
+    <message>
+        <source>Folder &apos;{folder}&apos; has no {stem} (or {stem}.gz). An IDX folder needs all four MNIST files: {files}.</source>
+        <translation>文件夹“{folder}”中没有 {stem}（或 {stem}.gz）。IDX 文件夹需要全部四个 MNIST 文件：{files}。</translation>
+    </message>
+    <message>
+        <source>IDX file &apos;{path}&apos; cannot be read: permission denied.</source>
+        <translation>无法读取 IDX 文件“{path}”：权限不足。</translation>
+    </message>
+    <message>
+        <source>IDX file &apos;{path}&apos; cannot be read (truncated or corrupt?): {error}</source>
+        <translation>无法读取 IDX 文件“{path}”（被截断或已损坏？）：{error}</translation>
+    </message>
+    <message>
+        <source>IDX file &apos;{path}&apos; is too short ({size} bytes) to hold a header.</source>
+        <translation>IDX 文件“{path}”太短（{size} 字节），放不下文件头。</translation>
+    </message>
+    <message>
+        <source>IDX file &apos;{path}&apos; has the wrong magic number 0x{magic} (expected 0x00000801 for labels or 0x00000803 for images).</source>
+        <translation>IDX 文件“{path}”的魔数 0x{magic} 不对（标签应为 0x00000801，图像应为 0x00000803）。</translation>
+    </message>
+    <message>
+        <source>IDX file &apos;{path}&apos; is truncated inside its header.</source>
+        <translation>IDX 文件“{path}”在文件头处被截断。</translation>
+    </message>
+    <message>
+        <source>IDX file &apos;{path}&apos; should hold {expected} bytes of data for shape {shape} but holds {actual}.</source>
+        <translation>IDX 文件“{path}”按形状 {shape} 应有 {expected} 字节数据，实际有 {actual} 字节。</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{source}&apos;: x_{part} has shape {shape}; expected (n, 28, 28) images.</source>
+        <translation>数据集“{source}”：x_{part} 的形状是 {shape}；应为 (n, 28, 28) 的图像。</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{source}&apos;: y_{part} has shape {shape}; expected a 1-D array of labels.</source>
+        <translation>数据集“{source}”：y_{part} 的形状是 {shape}；应为一维的标签数组。</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{source}&apos;: x_{part} has {images} images but y_{part} has {labels} labels.</source>
+        <translation>数据集“{source}”：x_{part} 有 {images} 张图像，但 y_{part} 有 {labels} 个标签。</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{source}&apos;: x_{part} holds no images.</source>
+        <translation>数据集“{source}”：x_{part} 中没有图像。</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{source}&apos;: x_{part} has dtype {dtype}; expected uint8 pixels.</source>
+        <translation>数据集“{source}”：x_{part} 的数据类型是 {dtype}；应为 uint8 像素。</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{source}&apos;: x_{part} contains {count} NaN or infinite pixel value(s).</source>
+        <translation>数据集“{source}”：x_{part} 含有 {count} 个 NaN 或无穷大的像素值。</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{source}&apos;: x_{part} has pixel values outside 0-255.</source>
+        <translation>数据集“{source}”：x_{part} 有超出 0-255 的像素值。</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{source}&apos;: y_{part} has dtype {dtype}; expected integer labels 0-9.</source>
+        <translation>数据集“{source}”：y_{part} 的数据类型是 {dtype}；应为 0-9 的整数标签。</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{source}&apos;: y_{part} has labels outside 0-9 (for example {example!r}; {count} in all).</source>
+        <translation>数据集“{source}”：y_{part} 有超出 0-9 的标签（例如 {example!r}；共 {count} 个）。</translation>
+    </message>
+    <message>
+        <source>Validation split {value!r} must be at least 0 and below 1.</source>
+        <translation>验证集比例 {value!r} 必须不小于 0 且小于 1。</translation>
+    </message>
+    <message>
+        <source>The training limit {value!r} must be at least 1 image.</source>
+        <translation>训练图像数上限 {value!r} 至少为 1。</translation>
+    </message>
+    <message>
+        <source>The test limit {value!r} must not be negative.</source>
+        <translation>测试图像数上限 {value!r} 不能为负数。</translation>
+    </message>
+    <message>
+        <source>Validation split {value} leaves no training images out of {count}.</source>
+        <translation>验证集比例 {value} 使 {count} 张图像中没有剩下任何训练图像。</translation>
+    </message>
+    <message>
+        <source>Dataset &apos;{path}&apos; could not be loaded: {error}</source>
+        <translation>无法加载数据集“{path}”：{error}</translation>
+    </message>
+    <message>
+        <source>Pen-digit file &apos;{path}&apos; cannot be read: {error}</source>
+        <translation>无法读取笔迹数字文件“{path}”：{error}</translation>
+    </message>
+    <message>
+        <source>Pen-digit file &apos;{path}&apos; holds no &apos;.SEGMENT DIGIT&apos; entries.</source>
+        <translation>笔迹数字文件“{path}”中没有“.SEGMENT DIGIT”条目。</translation>
+    </message>
+    <message>
+        <source>Layer {index} ({kind})</source>
+        <translation>第 {index} 层（{kind}）</translation>
+    </message>
+    <message>
+        <source>Layer spec {spec!r} is not a mapping with a &apos;kind&apos;.</source>
+        <translation>层描述 {spec!r} 不是带有 &apos;kind&apos; 的映射。</translation>
+    </message>
+    <message>
+        <source>Layer spec {spec!r} has unknown field(s): {fields}.</source>
+        <translation>层描述 {spec!r} 含有未知字段：{fields}。</translation>
+    </message>
+    <message>
+        <source>{where}: {attr} must be a whole number, not {value!r}.</source>
+        <translation>{where}：{attr} 必须是整数，而不是 {value!r}。</translation>
+    </message>
+    <message>
+        <source>{where}: {attr} must be at least {minimum}, not {value!r}.</source>
+        <translation>{where}：{attr} 至少为 {minimum}，而不是 {value!r}。</translation>
+    </message>
+    <message>
+        <source>The network has no layers.</source>
+        <translation>网络中没有任何层。</translation>
+    </message>
+    <message>
+        <source>Layer {index}: unknown kind {kind!r}; use one of {kinds}.</source>
+        <translation>第 {index} 层：未知的层类型 {kind!r}；请使用 {kinds} 之一。</translation>
+    </message>
+    <message>
+        <source>{where} needs a 2-D feature map but gets shape {shape}; move it before Flatten.</source>
+        <translation>{where} 需要二维特征图，但得到的形状是 {shape}；请把它移到 Flatten 之前。</translation>
+    </message>
+    <message>
+        <source>{where}: padding {padding!r} is not one of {choices}.</source>
+        <translation>{where}：填充 {padding!r} 不是 {choices} 之一。</translation>
+    </message>
+    <message>
+        <source>{where}: activation {activation!r} is not one of {choices}.</source>
+        <translation>{where}：激活函数 {activation!r} 不是 {choices} 之一。</translation>
+    </message>
+    <message>
+        <source>{where}: a {k}×{k} kernel does not fit a {n}×{n} input (output {out}×{out}).</source>
+        <translation>{where}：{k}×{k} 的卷积核放不进 {n}×{n} 的输入（输出 {out}×{out}）。</translation>
+    </message>
+    <message>
+        <source>{where}: pooling {pool!r} is not one of {choices}.</source>
+        <translation>{where}：池化方式 {pool!r} 不是 {choices} 之一。</translation>
+    </message>
+    <message>
+        <source>{where}: a {p}×{p} pool does not fit a {n}×{n} input (output {out}×{out}).</source>
+        <translation>{where}：{p}×{p} 的池化窗口放不进 {n}×{n} 的输入（输出 {out}×{out}）。</translation>
+    </message>
+    <message>
+        <source>{where} needs a flat input but gets shape {shape}; add a Flatten layer before it.</source>
+        <translation>{where} 需要展平的输入，但得到的形状是 {shape}；请在它前面加一个 Flatten 层。</translation>
+    </message>
+    <message>
+        <source>{where}: rate must be at least 0 and below 1, not {rate}.</source>
+        <translation>{where}：丢弃率必须不小于 0 且小于 1，而不是 {rate}。</translation>
+    </message>
+    <message>
+        <source>Layer {index}: the last layer must be Dense({classes}, softmax), one unit a digit.</source>
+        <translation>第 {index} 层：最后一层必须是 Dense({classes}, softmax)，每个数字一个单元。</translation>
+    </message>
+    <message>
+        <source>An architecture spec is a list of layers, not {type}.</source>
+        <translation>网络结构描述应是由层组成的列表，而不是 {type}。</translation>
+    </message>
+    <message>
+        <source>no weights</source>
+        <translation>无权重</translation>
+    </message>
+    <message>
+        <source>unchanged; drops {rate:.0%} of values while training</source>
+        <translation>形状不变；训练时丢弃 {rate:.0%} 的值</translation>
+    </message>
+    <message>
+        <source>&apos;{path}&apos; is a folder, not an image.</source>
+        <translation>“{path}”是文件夹，不是图像。</translation>
+    </message>
+    <message>
+        <source>Image &apos;{path}&apos; does not exist.</source>
+        <translation>图像“{path}”不存在。</translation>
+    </message>
+    <message>
+        <source>Image &apos;{path}&apos; is empty (0 bytes).</source>
+        <translation>图像“{path}”是空文件（0 字节）。</translation>
+    </message>
+    <message>
+        <source>Image &apos;{path}&apos; is {width}×{height} pixels, too large for a digit (limit 40 MP).</source>
+        <translation>图像“{path}”有 {width}×{height} 像素，对一个数字来说太大了（上限 40 MP）。</translation>
+    </message>
+    <message>
+        <source>Image &apos;{path}&apos; is too large for a digit ({megapixels} MP); the limit is 40 MP.</source>
+        <translation>图像“{path}”对一个数字来说太大了（{megapixels} MP）；上限是 40 MP。</translation>
+    </message>
+    <message>
+        <source>Image &apos;{path}&apos; is too large for a digit; the limit is 40 MP.</source>
+        <translation>图像“{path}”对一个数字来说太大了；上限是 40 MP。</translation>
+    </message>
+    <message>
+        <source>&apos;{path}&apos; is not an image that can be read ({error}).</source>
+        <translation>“{path}”不是可读取的图像（{error}）。</translation>
+    </message>
+    <message>
+        <source>Image &apos;{path}&apos; cannot be read: {error}</source>
+        <translation>无法读取图像“{path}”：{error}</translation>
+    </message>
+    <message>
+        <source>The sample database &apos;{path}&apos; cannot be opened: {error}</source>
+        <translation>无法打开样本数据库“{path}”：{error}</translation>
+    </message>
+    <message>
+        <source>The sample database &apos;{path}&apos; could not be written: {error}</source>
+        <translation>无法写入样本数据库“{path}”：{error}</translation>
+    </message>
+    <message>
+        <source>Cannot export samples to &apos;{path}&apos;: {error}</source>
+        <translation>无法把样本导出到“{path}”：{error}</translation>
+    </message>
+    <message>
+        <source>Samples file &apos;{path}&apos; does not exist.</source>
+        <translation>样本文件“{path}”不存在。</translation>
+    </message>
+    <message>
+        <source>&apos;{path}&apos; is not a .npz file (not a zip archive; truncated or corrupt?).</source>
+        <translation>“{path}”不是 .npz 文件（不是 zip 压缩包；被截断或已损坏？）。</translation>
+    </message>
+    <message>
+        <source>Samples file &apos;{path}&apos; lacks {missing} (it holds {found}); export one from Digit Trainer or save arrays &apos;images&apos; (n, 28, 28) and &apos;labels&apos; (n,).</source>
+        <translation>样本文件“{path}”缺少 {missing}（它包含 {found}）；请从 Digit Trainer 导出，或保存数组 &apos;images&apos; (n, 28, 28) 和 &apos;labels&apos; (n,)。</translation>
+    </message>
+    <message>
+        <source>Samples file &apos;{path}&apos; cannot be read: {error}</source>
+        <translation>无法读取样本文件“{path}”：{error}</translation>
+    </message>
+    <message>
+        <source>Samples file &apos;{path}&apos;: images have shape {shape}; expected (n, 28, 28).</source>
+        <translation>样本文件“{path}”：图像的形状是 {shape}；应为 (n, 28, 28)。</translation>
+    </message>
+    <message>
+        <source>Samples file &apos;{path}&apos;: {images} images but labels of shape {shape}; expected ({images},).</source>
+        <translation>样本文件“{path}”：有 {images} 张图像，但标签的形状是 {shape}；应为 ({images},)。</translation>
+    </message>
+    <message>
+        <source>Samples file &apos;{path}&apos;: strokes or created do not match the {count} labels.</source>
+        <translation>样本文件“{path}”：strokes 或 created 与 {count} 个标签对不上。</translation>
+    </message>
+    <message>
+        <source>Samples file &apos;{path}&apos;: labels must be whole numbers 0-9.</source>
+        <translation>样本文件“{path}”：标签必须是 0-9 的整数。</translation>
+    </message>
+    <message>
+        <source>Samples file &apos;{path}&apos;: images hold {dtype}, not numbers.</source>
+        <translation>样本文件“{path}”：图像保存的是 {dtype}，不是数字。</translation>
+    </message>
+    <message>
+        <source>Samples file &apos;{path}&apos;: image values must be finite and within 0-1 (or uint8).</source>
+        <translation>样本文件“{path}”：图像的值必须是有限数且在 0-1 之间（或为 uint8）。</translation>
+    </message>
+    <message>
+        <source>Cannot save &apos;{path}&apos;: {error} (is the folder writable?).</source>
+        <translation>无法保存“{path}”：{error}（文件夹可写吗？）。</translation>
+    </message>
+    <message>
+        <source>Cannot save &apos;{path}&apos;: {error}. The previous file, if any, is unchanged.</source>
+        <translation>无法保存“{path}”：{error}。原有的文件（如果有）保持不变。</translation>
+    </message>
+    <message>
+        <source>Model file &apos;{path}&apos; must end in .keras.</source>
+        <translation>模型文件“{path}”的扩展名必须是 .keras。</translation>
+    </message>
+    <message>
+        <source>Cannot save &apos;{path}&apos;: it is a folder.</source>
+        <translation>无法保存“{path}”：它是一个文件夹。</translation>
+    </message>
+    <message>
+        <source>Cannot save &apos;{path}&apos;: the folder &apos;{folder}&apos; does not exist.</source>
+        <translation>无法保存“{path}”：文件夹“{folder}”不存在。</translation>
+    </message>
+    <message>
+        <source>Model file &apos;{path}&apos; is corrupt or truncated ({error}).</source>
+        <translation>模型文件“{path}”已损坏或被截断（{error}）。</translation>
+    </message>
+    <message>
+        <source>Model file &apos;{path}&apos; has corrupt metadata ({name} is not a JSON object).</source>
+        <translation>模型文件“{path}”的元数据已损坏（{name} 不是 JSON 对象）。</translation>
+    </message>
+    <message>
+        <source>Model file &apos;{path}&apos; does not exist.</source>
+        <translation>模型文件“{path}”不存在。</translation>
+    </message>
+    <message>
+        <source>&apos;{path}&apos; is a folder, not a .keras model file.</source>
+        <translation>“{path}”是文件夹，不是 .keras 模型文件。</translation>
+    </message>
+    <message>
+        <source>Model file &apos;{path}&apos; cannot be read: permission denied.</source>
+        <translation>无法读取模型文件“{path}”：权限不足。</translation>
+    </message>
+    <message>
+        <source>Model file &apos;{path}&apos; is empty (0 bytes).</source>
+        <translation>模型文件“{path}”是空文件（0 字节）。</translation>
+    </message>
+    <message>
+        <source>Model file &apos;{path}&apos; is not a .keras file (not a zip archive; truncated or corrupt?).</source>
+        <translation>模型文件“{path}”不是 .keras 文件（不是 zip 压缩包；被截断或已损坏？）。</translation>
+    </message>
+    <message>
+        <source>Model file &apos;{path}&apos; is corrupt: the entry {entry} fails its checksum.</source>
+        <translation>模型文件“{path}”已损坏：条目 {entry} 校验失败。</translation>
+    </message>
+    <message>
+        <source>Model file &apos;{path}&apos; cannot be loaded: {error}</source>
+        <translation>无法加载模型文件“{path}”：{error}</translation>
+    </message>
+    <message>
+        <source>Model file &apos;{path}&apos; could not be loaded: {error}</source>
+        <translation>未能加载模型文件“{path}”：{error}</translation>
+    </message>
+    <message>
+        <source>Model file &apos;{path}&apos; takes inputs of shape {shape}; Digit Trainer needs (28, 28, 1).</source>
+        <translation>模型文件“{path}”的输入形状是 {shape}；Digit Trainer 需要 (28, 28, 1)。</translation>
+    </message>
+    <message>
+        <source>Model file &apos;{path}&apos; gives outputs of shape {shape}; Digit Trainer needs 10 classes.</source>
+        <translation>模型文件“{path}”的输出形状是 {shape}；Digit Trainer 需要 10 个类别。</translation>
+    </message>
+    <message>
+        <source>The bundled model is missing from this install.</source>
+        <translation>此安装中缺少自带的模型。</translation>
+    </message>
+    <message>
+        <source>There is no model to save yet.</source>
+        <translation>还没有可保存的模型。</translation>
+    </message>
+    <message>
+        <source>There is no model to classify with yet.</source>
+        <translation>还没有可用来识别的模型。</translation>
+    </message>
+    <message>
+        <source>There is no model to evaluate yet.</source>
+        <translation>还没有可评估的模型。</translation>
+    </message>
+    <message>
+        <source>There is no model to fine-tune yet.</source>
+        <translation>还没有可微调的模型。</translation>
+    </message>
+    <message>
+        <source>Invalid training settings: {problems}.</source>
+        <translation>训练设置无效：{problems}。</translation>
+    </message>
+    <message>
+        <source>optimizer {value!r} is not one of {choices}</source>
+        <translation>优化器 {value!r} 不是 {choices} 之一</translation>
+    </message>
+    <message>
+        <source>epochs {value} must be between 1 and 1000</source>
+        <translation>训练轮数 {value} 必须在 1 到 1000 之间</translation>
+    </message>
+    <message>
+        <source>batch size {value} must be between 1 and 1,000,000</source>
+        <translation>批大小 {value} 必须在 1 到 1,000,000 之间</translation>
+    </message>
+    <message>
+        <source>learning rate {value} must be positive</source>
+        <translation>学习率 {value} 必须为正数</translation>
+    </message>
+    <message>
+        <source>steps per execution {value} must be between 1 and 1000</source>
+        <translation>每次执行的步数 {value} 必须在 1 到 1000 之间</translation>
+    </message>
+    <message>
+        <source>validation split {value} must be at least 0 and below 1</source>
+        <translation>验证集比例 {value} 必须不小于 0 且小于 1</translation>
+    </message>
+    <message>
+        <source>Unknown recipe {name!r}; choose &apos;seed&apos; or &apos;robust&apos;.</source>
+        <translation>未知的配方 {name!r}；请选择 &apos;seed&apos; 或 &apos;robust&apos;。</translation>
+    </message>
+    <message>
+        <source>Pen-digit writers {writers} are held out for testing and never trained on.</source>
+        <translation>笔迹数字书写者 {writers} 留作测试，从不参与训练。</translation>
+    </message>
+    <message>
+        <source>Out of memory with batch size {batch_size}: {what} does not fit in this computer&apos;s memory. Try a smaller batch size, or fewer filters or units.</source>
+        <translation>批大小为 {batch_size} 时内存不足：{what}放不进这台计算机的内存。请减小批大小，或减少卷积核数量或单元数。</translation>
+    </message>
+    <message>
+        <source>a tensor of shape ({shape})</source>
+        <translation>形状为 ({shape}) 的张量</translation>
+    </message>
+    <message>
+        <source>the network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>The loss became {loss} at epoch {epoch}, batch {batch}: the learning rate ({lr:g}) is probably too high. Training stopped and the last good weights were kept.</source>
+        <translation>第 {epoch} 轮第 {batch} 批时损失变成了 {loss}：学习率（{lr:g}）可能太高。训练已停止，并保留了最后一组正常的权重。</translation>
+    </message>
+    <message>
+        <source>Stopped by the user.</source>
+        <translation>已被用户停止。</translation>
+    </message>
+    <message>
+        <source>Stopped by the user before training began.</source>
+        <translation>训练开始前已被用户停止。</translation>
+    </message>
+    <message>
+        <source>Fine-tuning needs at least {minimum} labelled samples (you have {count}); a few of each digit you want the model to learn is best.</source>
+        <translation>微调至少需要 {minimum} 个带标签的样本（你现在有 {count} 个）；最好为每个想让模型学会的数字各画几个。</translation>
+    </message>
+    <message>
+        <source>Fine-tuning failed: {reason}</source>
+        <translation>微调失败：{reason}</translation>
+    </message>
+    <message>
+        <source>Measuring the model before fine-tuning…</source>
+        <translation>正在测量微调前的模型…</translation>
+    </message>
+    <message>
+        <source>Measuring the fine-tuned model…</source>
+        <translation>正在测量微调后的模型…</translation>
+    </message>
+    <message>
+        <source>{what} failed: {error}</source>
+        <translation>{what}失败：{error}</translation>
+    </message>
+    <message>
+        <source>TensorFlow could not be loaded: {error}</source>
+        <translation>无法加载 TensorFlow：{error}</translation>
+    </message>
+    <message>
+        <source>The model could not classify the drawing: {error}</source>
+        <translation>模型无法识别这个手写数字：{error}</translation>
+    </message>
+    <message>
+        <source>The saliency map could not be computed: {error}</source>
+        <translation>无法计算显著性图：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>Phases</name>
+    <message>
+        <source>Loading TensorFlow…</source>
+        <translation>正在加载 TensorFlow…</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <source>Loading the dataset…</source>
+        <translation>正在加载数据集…</translation>
+    </message>
+    <message>
+        <source>Building and compiling the model…</source>
+        <translation>正在构建并编译模型…</translation>
+    </message>
+    <message>
+        <source>Training…</source>
+        <translation>正在训练…</translation>
+    </message>
+    <message>
+        <source>Validating…</source>
+        <translation>正在验证…</translation>
+    </message>
+    <message>
+        <source>Evaluating on the test set…</source>
+        <translation>正在测试集上评估…</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Evaluating…</source>
+        <translation>正在评估…</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Fine-tuning on your samples…</source>
+        <translation>正在用你的样本微调…</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>TensorFlow could not be loaded</source>
+        <translation>无法加载 TensorFlow</translation>
+    </message>
+</context>
+<context>
+    <name>PredictionPanel</name>
+    <message>
+        <source>What the model sees: the drawing cropped, scaled to 20 px and centred in 28×28</source>
+        <translation>模型看到的输入：裁剪后的手写数字，缩放到 20 px，居中放在 28×28 中</translation>
+    </message>
+    <message>
+        <source>Model input
+28 × 28</source>
+        <translation>模型输入
+28 × 28</translation>
+    </message>
+    <message>
+        <source>digit</source>
+        <translation>数字</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPanel</name>
+    <message>
+        <source>Runs</source>
+        <translation>训练记录</translation>
+    </message>
+    <message>
+        <source>{recipe}, {optimizer} lr={lr}, batch {batch}</source>
+        <translation>{recipe}，{optimizer} lr={lr}，批大小 {batch}</translation>
+    </message>
+    <message>
+        <source>{n} images</source>
+        <translation>{n} 张图像</translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation>进行中…</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPlots</name>
+    <message>
+        <source>epoch</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Loss (categorical cross-entropy)</source>
+        <translation>损失（分类交叉熵）</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>run {}</source>
+        <translation>第 {} 次训练</translation>
+    </message>
+    <message>
+        <source>batches (smoothed)</source>
+        <translation>批次（平滑）</translation>
+    </message>
+    <message>
+        <source>train, end of epoch</source>
+        <translation>训练（每轮结束时）</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <source>&amp;Presentation</source>
+        <translation>演示模式(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Large type and a large canvas for a classroom projector (F5)</source>
+        <translation>大号字体和大画布，适合教室投影仪（F5）</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Actual size</source>
+        <translation>实际大小(&amp;A)</translation>
+    </message>
+</context>
+</TS>
