@@ -180,8 +180,14 @@ class DrawCanvas(QWidget):
     def _begin_stroke(self, pos: QPointF) -> None:
         if self._drawing.is_drawing():
             self._finish_stroke()
+        # The hint and an overlay cover the whole canvas: repainting only the new dot would leave them showing.
+        covered = self._drawing.is_blank() or self._overlay is not None
         self._overlay = None
-        self.update(self._drawing.begin(pos, self._pen_width))
+        inked = self._drawing.begin(pos, self._pen_width)
+        if covered:
+            self.update()
+        else:
+            self.update(inked)
         self.strokeStarted.emit()
         self._notify_change()
 
@@ -237,7 +243,7 @@ class DrawCanvas(QWidget):
             p.drawImage(QRectF(0, 0, self._size, self._size), self._overlay)
         if self._drawing.is_blank():
             p.setPen(QColor(110, 110, 110))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Draw a digit here\nor drop an image file")
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Draw a digit here\nor drop an image file"))
         p.setPen(QPen(QColor(90, 90, 90), 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(QRectF(0.5, 0.5, self._size - 1, self._size - 1))

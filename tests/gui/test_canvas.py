@@ -13,10 +13,11 @@ import pytest  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
-from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl  # noqa: E402
+from PySide6.QtCore import QEvent, QMimeData, QPointF, QRect, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import (  # noqa: E402
     QDragEnterEvent,
     QDropEvent,
+    QImage,
     QInputDevice,
     QMouseEvent,
     QPointingDevice,
@@ -236,6 +237,29 @@ def test_load_array_shows_a_small_image_scaled_up(canvas, qtbot):
     assert canvas.is_empty()
     with pytest.raises(ValueError):
         canvas.load_array(np.zeros((2, 3, 4)))
+
+
+def _hint_pixels_on_screen(canvas) -> int:
+    """Pixels of the hint's grey in the middle of the canvas as the screen shows it (not a fresh render)."""
+    shot = canvas.screen().grabWindow(canvas.winId()).toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+    rows = np.frombuffer(shot.constBits(), np.uint8).reshape(shot.height(), shot.bytesPerLine())[:, : shot.width()]
+    middle = rows[100:180, 40:240]
+    return int(((middle > 60) & (middle < 200)).sum())
+
+
+def test_hint_is_gone_from_the_screen_once_drawing_starts_after_a_clear(canvas, qtbot):
+    stroke(canvas, line((60, 60), (220, 220)))
+    mouse(canvas, QEvent.Type.MouseButtonPress, 140, 140, RIGHT, RIGHT)  # right-click clears
+    mouse(canvas, QEvent.Type.MouseButtonRelease, 140, 140, RIGHT, NONE)
+    qtbot.waitUntil(lambda: _hint_pixels_on_screen(canvas) > 100, timeout=2000)  # the hint is shown
+    # What the canvas asks to repaint: on a real screen only that region is redrawn (here Qt may redraw more, so
+    # the screen check below alone would not catch a hint left behind).
+    asked = []
+    update = canvas.update
+    canvas.update = lambda *rect: (asked.append(QRect(rect[0]) if rect else canvas.rect()), update(*rect))
+    stroke(canvas, [(30, 30)])  # a dot in a corner, far from the hint
+    assert any(r.contains(canvas.rect()) for r in asked), asked
+    qtbot.waitUntil(lambda: _hint_pixels_on_screen(canvas) == 0, timeout=2000)
 
 
 def test_overlay_is_drawn_and_dropped_when_the_drawing_changes(canvas):
