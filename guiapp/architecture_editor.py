@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from functools import partial
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
+from guiapp.flow_layout import FlowLayout
 from guiapp.layer_row import LayerRow, ShownRow, shape_text
 from model.architecture import (
     INPUT_SHAPE, NUM_CLASSES, LayerSpec, analyse, conv, dense, dropout, flatten, layer_names, pool, seed_spec,
@@ -48,8 +49,7 @@ class ArchitectureEditor(QWidget):
         self._error = ""
 
         self.add_buttons = {}
-        adds = QHBoxLayout()
-        adds.setSpacing(4)
+        adds = FlowLayout()
         for kind in ("conv", "pool", "dense", "dropout", "flatten"):
             button = _named(QPushButton("+ " + TITLES[kind]), f"add{TITLES[kind]}Button")
             button.setMaximumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 24)
@@ -60,7 +60,6 @@ class ArchitectureEditor(QWidget):
             button.clicked.connect(partial(self._on_add_clicked, kind))
             adds.addWidget(button)
             self.add_buttons[kind] = button
-        adds.addStretch(1)
         self.reset_button = _named(QPushButton("Reset to seed model"), "resetSeedButton")
         self.reset_button.setToolTip("The tutorial's network: 93,322 parameters")
         self.reset_button.clicked.connect(self._on_reset_clicked)
@@ -76,6 +75,8 @@ class ArchitectureEditor(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidget(rows_widget)
         self.scroll.setWidgetResizable(True)
+        # Rows wrap their settings to the width they get: never a sideways scroll bar that hides the right edge.
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.total_label = _named(QLabel(), "architectureTotal")
         font = self.total_label.font()
         font.setBold(True)

@@ -93,19 +93,15 @@ class DrawPanel(QWidget):
         left.addLayout(pen)
         left.addWidget(self.message)
         left.addStretch(1)
-        left_box = QWidget()
-        left_box.setLayout(left)
-        left_box.setFixedWidth(self.canvas.width())
-        left_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self._left_box = QWidget()
+        self._left_box.setLayout(left)
+        self._left_box.setFixedWidth(self.canvas.width())
+        self._left_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._layout.setContentsMargins(4, 4, 4, 4)
         self._layout.setSpacing(12)
-        self._layout.addWidget(left_box, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        self._layout.addWidget(self._left_box, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         self._layout.addWidget(self.prediction_panel, 1)
-        # Side by side when there is room for both, else the answer goes under the canvas. The minimum width is
-        # set by hand to the stacked one; the layout's own would never let the panel get narrow enough to stack.
-        self._wide_min = left_box.width() + self._layout.spacing() + self.prediction_panel.minimumSizeHint().width()
-        self._layout.setDirection(QBoxLayout.Direction.TopToBottom)
-        self._narrow_min = self._layout.minimumSize().width()
         self._set_direction(QBoxLayout.Direction.LeftToRight)
 
         self._empty = True
@@ -199,14 +195,48 @@ class DrawPanel(QWidget):
         self.canvas.set_pen_width(value)
         self._pen_value.setText(f"{value} px")
 
-    def _set_direction(self, direction: QBoxLayout.Direction) -> None:
-        self._layout.setDirection(direction)
-        self.setMinimumSize(self._narrow_min, self._layout.minimumSize().height())
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
+    def _widths(self) -> tuple[int, int]:
+        """(narrowest, narrowest side by side): canvas and answer stacked, or next to each other."""
         margins = self._layout.contentsMargins()
-        wide = self.width() >= self._wide_min + margins.left() + margins.right()
+        frame = margins.left() + margins.right()
+        canvas, answer = self._left_box.width(), self.prediction_panel.minimumSizeHint().width()
+        return max(canvas, answer) + frame, canvas + self._layout.spacing() + answer + frame
+
+    def _set_direction(self, direction: QBoxLayout.Direction) -> None:
+        # Side by side when there is room for both, else the answer goes under the canvas. The minimum width is
+        # set by hand to the stacked one; the layout's own would never let the panel get narrow enough to stack.
+        self._layout.setDirection(direction)
+        self.setMinimumSize(self._widths()[0], self._layout.minimumSize().height())
+
+    def _fit_direction(self) -> None:
+        wide = self.width() >= self._widths()[1]
         direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         if self._layout.direction() != direction:
             self._set_direction(direction)
+
+    def wide_width(self) -> int:
+        """The width this panel needs to show the canvas and the answer side by side."""
+        return self._widths()[1]
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        """The height needed at ``width``, laid out the way that width will lay it out (side by side or stacked)."""
+
+        def needs(widget: QWidget, w: int) -> int:
+            hint = widget.heightForWidth(w) if widget.hasHeightForWidth() else -1
+            return max(hint, widget.sizeHint().height(), widget.minimumSizeHint().height())
+
+        margins = self._layout.contentsMargins()
+        frame_w, frame_h = margins.left() + margins.right(), margins.top() + margins.bottom()
+        canvas = self._left_box.width()
+        left = needs(self._left_box, canvas)
+        if width >= self._widths()[1]:
+            answer = needs(self.prediction_panel, width - frame_w - canvas - self._layout.spacing())
+            return max(left, answer) + frame_h
+        return left + self._layout.spacing() + needs(self.prediction_panel, width - frame_w) + frame_h
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_direction()

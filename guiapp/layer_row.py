@@ -11,6 +11,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QSpinBox, QStyle, QToolButton
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from guiapp.flow_layout import FlowLayout
 from model.architecture import ACTIVATIONS, LayerSpec
 
 INVALID_STYLE = "QFrame#layerRow { background: rgba(220, 40, 40, 60); border: 1px solid #c62828; border-radius: 3px; }"
@@ -109,17 +110,20 @@ class LayerRow(QFrame):
         for b in (self.up_button, self.down_button, self.remove_button):
             top.addWidget(b)
             b.setVisible(not locked)
-        controls = QHBoxLayout()
-        controls.setSpacing(4)
-        controls.addSpacing(22)
+        # The settings wrap onto a second line in a narrow dock rather than pushing the row wider than the dock.
+        controls = FlowLayout()
+        controls.setContentsMargins(22, 0, 0, 0)
         for control in self._controls(layer):
             controls.addWidget(control)
-        controls.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 3, 4, 3)
         layout.setSpacing(1)
         layout.addLayout(top)
-        if controls.count() > 2:
+        if locked:
+            note = _small(QLabel(f"{layer.units} units · {layer.activation} · locked: one unit per digit"))
+            note.setContentsMargins(22, 0, 0, 0)
+            layout.addWidget(note)
+        elif controls.count():
             layout.addLayout(controls)
         for label in (self.formula_label, self.param_formula_label):
             label.setContentsMargins(22, 0, 0, 0)
@@ -137,9 +141,7 @@ class LayerRow(QFrame):
 
     def _controls(self, layer: LayerSpec) -> list[QWidget]:
         if self.locked:
-            label = _small(QLabel(f"{layer.units} units · {layer.activation} · locked: one unit per digit"))
-            label.setWordWrap(False)
-            return [label]
+            return []
         acts = [(a, a) for a in ACTIVATIONS]
         if layer.kind == "conv":
             return [

@@ -26,6 +26,7 @@ from guiapp.jobs import PHASE_TEXT, STOPPABLE, YIELDS_TO_TRAIN
 from guiapp.model_view import ModelSummary
 from guiapp.playground import ConvPlayground
 from guiapp.plots import TrainingPlots
+from guiapp.presentation import Presentation
 from guiapp.training_panel import TrainingPanel
 from model.data import ENV_VAR
 
@@ -66,6 +67,9 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._outcome = ""  # the status line's text once the engine is idle again: how the last request ended
         self._dataset_requested: str | None = None  # File › Open dataset's path, remembered once it has loaded
+        # The zoom (application font) is set before any view is made, so each is built at its final size.
+        self.presentation = Presentation(self.settings, self)
+        self.presentation.apply()
 
         self.training_panel = TrainingPanel()
         self.plots = TrainingPlots()
@@ -89,7 +93,8 @@ class MainWindow(QMainWindow):
         gc_guard.collector().engage()
         self._gc_engaged = True
         self._connect()
-        window_layout.restore(self)
+        self._default_layout = not window_layout.restore(self)
+        self.presentation.zoomChanged.connect(self._on_presentation_zoom_changed)
         # Start TensorFlow's import once the event loop runs, so the window paints first.
         QTimer.singleShot(20, self._start_engine)
 
@@ -410,7 +415,21 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_reset_layout_triggered(self):
-        self.restoreState(self._default_state)
+        self.restoreState(self._default_state, window_layout.LAYOUT_VERSION)
+        window_layout.fit_docks(self)
+
+    @Slot(float)
+    def _on_presentation_zoom_changed(self, _factor: float):
+        # The views follow the new font first (on the next turn of the event loop); then the docks are shared out
+        # again for their new sizes.
+        QTimer.singleShot(0, self, lambda: window_layout.fit_docks(self))
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._default_layout:
+            # The docks' share of a window is only final once it is shown at its size: measured once more then.
+            self._default_layout = False
+            QTimer.singleShot(0, self, lambda: window_layout.fit_docks(self))
 
     @Slot()
     def _on_about_triggered(self):

@@ -6,40 +6,31 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, QTimer, Slot
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from guiapp.ranges import round_range
+from guiapp.theme import PaletteFollower, colours, run_colour, style_plot
 
 KEEP_RUNS = 3
 FLUSH_MS = 300  # batch curves are redrawn at about 3 Hz
 ZOOM_AFTER_POINTS = 20  # the y range narrows to the data only once this many values are drawn
-RUN_COLOURS = ["#4fc3f7", "#ffb74d", "#81c784", "#e57373", "#ba68c8"]
 SMOOTHING = 0.8  # exponential moving average over the reports (each already the mean of about 0.1 s of batches)
+DIMMED = 0.35  # opacity of the runs before the newest
 
 
 class _RunCurves:
     """The items of one run on one plot: created once, then only ``setData``."""
 
-    def __init__(self, plot: pg.PlotItem, run: int, colour: str, label: str):
+    def __init__(self, plot: pg.PlotItem, run: int, colour: str, background):
         self.plot = plot
-        pen = pg.mkPen(colour, width=2)
-        self.batch = plot.plot([], [], pen=pen, name=f"run {run} {label} (batches)")
+        self.run = run
+        self.batch = plot.plot([], [])
         self.batch.setClipToView(True)
         self.batch.setDownsampling(auto=True, method="mean")
-        self.train = plot.plot(
-            [], [], pen=None, symbol="o", symbolSize=8, symbolBrush=colour, name=f"run {run} train (epoch)"
-        )
-        self.val = plot.plot(
-            [],
-            [],
-            pen=pg.mkPen(colour, width=1, style=Qt.DashLine),
-            symbol="t",
-            symbolSize=10,
-            symbolBrush="w",
-            symbolPen=colour,
-            name=f"run {run} validation",
-        )
+        self.train = plot.plot([], [], pen=None, symbol="o", symbolSize=8)
+        self.val = plot.plot([], [], symbol="t", symbolSize=10)
+        self.set_colour(colour, background)
         self.bx: list[float] = []
         self.by: list[float] = []
         self.ex: list[float] = []
@@ -81,26 +72,46 @@ class _RunCurves:
             self._extend(val)
             self.val.setData(self.vx, self.vy)
 
+    def set_colour(self, colour: str, background) -> None:
+        """Draw this run in ``colour``; validation triangles are filled with the plot's ``background``."""
+        self.colour = colour
+        self.batch.setPen(pg.mkPen(colour, width=2))
+        self.train.setSymbolBrush(colour)
+        self.train.setSymbolPen(colour)
+        self.val.setPen(pg.mkPen(colour, width=1, style=Qt.DashLine))
+        self.val.setSymbolBrush(background)
+        self.val.setSymbolPen(colour)
+
     def dim(self):
         for item in (self.batch, self.train, self.val):
-            item.setOpacity(0.35)
+            item.setOpacity(DIMMED)
 
     def remove(self):
         for item in (self.batch, self.train, self.val):
             self.plot.removeItem(item)
-            if self.plot.legend is not None:
-                self.plot.legend.removeItem(item)
 
 
 class TrainingPlots(QWidget):
-    """Loss and accuracy plots (``lossPlot``, ``accuracyPlot``) keeping the last three runs for comparison."""
+    """Loss and accuracy plots (``lossPlot``, ``accuracyPlot``) keeping the last three runs for comparison.
+
+    The key to the curves (``plotLegend``) is a line of text above the plots, never on top of the curves; plots,
+    curves and key follow the palette (light or dark) and the application font (View › Zoom).
+    """
 
     def __init__(self, parent=None):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.loss_plot = self._make_plot("lossPlot", "Loss (categorical cross-entropy)", "loss")
-        self.accuracy_plot = self._make_plot("accuracyPlot", "Accuracy", "accuracy")
+        layout.setSpacing(2)
+        self.legend = QLabel()
+        self.legend.setObjectName("plotLegend")
+        self.legend.setAccessibleName("plotLegend")
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setContentsMargins(6, 2, 6, 0)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.loss_plot = self._make_plot("lossPlot")
+        self.accuracy_plot = self._make_plot("accuracyPlot")
         # y ranges are set by _fit_y (round numbers, changed only when the data leave them or fill under 40 %):
         # pyqtgraph's auto-range moved them at every redraw, and each move lays both axes out again, which made the
         # GUI thread's longest stalls while training (heartbeat max 112 ms with it, 19 ms without batch curves).
@@ -108,8 +119,9 @@ class TrainingPlots(QWidget):
             plot.getPlotItem().enableAutoRange(axis="y", enable=False)
         self.loss_plot.setYRange(0.0, 2.5, padding=0.02)
         self.accuracy_plot.setYRange(0.0, 1.0, padding=0.02)
-        layout.addWidget(self.loss_plot)
-        layout.addWidget(self.accuracy_plot)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.loss_plot, 1)
+        layout.addWidget(self.accuracy_plot, 1)
         self._runs: list[tuple[_RunCurves, _RunCurves]] = []
         # Batch points are drawn a few times a second, not per report: every repaint re-lays out and repaints the
         # axes (about 24 ms on two busy cores), time taken from training and from the event loop.
@@ -117,20 +129,46 @@ class TrainingPlots(QWidget):
         self._flush_timer.setInterval(FLUSH_MS)
         self._flush_timer.timeout.connect(self._on_flush_timer_timeout)
         self._flush_timer.start()
+        PaletteFollower(self, self._apply_theme)
 
     @staticmethod
-    def _make_plot(name: str, title: str, ylabel: str) -> pg.PlotWidget:
-        w = pg.PlotWidget(title=title)
+    def _make_plot(name: str) -> pg.PlotWidget:
+        w = pg.PlotWidget()
         w.setObjectName(name)
         w.setAccessibleName(name)
-        w.setLabel("bottom", "epoch")
-        w.setLabel("left", ylabel)
         w.showGrid(x=True, y=True, alpha=0.25)
         for side in ("bottom", "left"):
             w.getAxis(side).enableAutoSIPrefix(False)  # "epoch (x0.001)" reads worse than 0.1, 0.2 ...
-        w.addLegend(offset=(-10, 10), labelTextSize="8pt")
-        w.setMinimumHeight(160)
+        w.setMinimumHeight(140)
         return w
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, 420)  # pyqtgraph asks 600x480 per plot, which would squeeze the docks around
+
+    def _apply_theme(self) -> None:
+        """Background, axes, titles, curve colours and the key in the palette's colours and the current font."""
+        epoch = self.tr("epoch")
+        style_plot(self.loss_plot, self.tr("Loss (categorical cross-entropy)"), {"left": self.tr("loss"), "bottom": epoch})
+        c = style_plot(self.accuracy_plot, self.tr("Accuracy"), {"left": self.tr("accuracy"), "bottom": epoch})
+        for loss, acc in self._runs:
+            for curves in (loss, acc):
+                curves.set_colour(run_colour(curves.run - 1, c.dark), c.background)
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        c = colours(self)
+        muted = c.muted.name()
+        runs = [
+            f'<span style="color:{loss.colour}"><b>━━</b></span>&nbsp;' + self.tr("run {}").format(loss.run)
+            for loss, _ in self._runs
+        ]
+        key = [
+            "━━ " + self.tr("batches (smoothed)"),
+            "● " + self.tr("train, end of epoch"),
+            "▽ " + self.tr("validation"),
+        ]
+        parts = runs + [f'<span style="color:{muted}">{k}</span>' for k in key]
+        self.legend.setText(" &nbsp; ".join(parts))
 
     @Slot()
     def _on_flush_timer_timeout(self):
@@ -171,13 +209,15 @@ class TrainingPlots(QWidget):
             loss, acc = self._runs.pop(0)
             loss.remove()
             acc.remove()
-        colour = RUN_COLOURS[(run - 1) % len(RUN_COLOURS)]
+        c = colours(self)
+        colour = run_colour(run - 1, c.dark)
         self._runs.append(
             (
-                _RunCurves(self.loss_plot.getPlotItem(), run, colour, "loss"),
-                _RunCurves(self.accuracy_plot.getPlotItem(), run, colour, "accuracy"),
+                _RunCurves(self.loss_plot.getPlotItem(), run, colour, c.background),
+                _RunCurves(self.accuracy_plot.getPlotItem(), run, colour, c.background),
             )
         )
+        self._show_legend()
 
     def add_batch(self, report):
         if not self._runs:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from guiapp.qimage import gray_pixmap
+from guiapp.theme import PaletteFollower, scaled_font, style_plot, zoom
 from model.preprocess import FIELD, entropy
 
 UNSURE_MAX_PROB = 0.9
@@ -32,7 +32,8 @@ SECOND_GUESS_MIN = 0.2
 """An unsure answer names the runner-up ("could be 9") when it holds at least this much probability; otherwise the
 mass is spread thin and the answer says the drawing is not like any digit."""
 
-PREVIEW_SCALE = 5  # the 28x28 preview is shown at 140x140, one block per model pixel
+PREVIEW_SCALE = 5  # the 28x28 preview is shown at 140x140, one block per model pixel (times the interface zoom)
+HEADLINE_SCALE = 1.8  # the answer's font, relative to the application font
 EMPTY_TEXT = "Draw a digit"
 _WIN_BRUSH, _WIN_UNSURE_BRUSH, _OTHER_BRUSH = pg.mkBrush("#3d8ee6"), pg.mkBrush("#e69a3d"), pg.mkBrush("#8a8f98")
 
@@ -66,6 +67,12 @@ def result_text(probabilities: np.ndarray) -> str:
     return f"{digit}  ({pct:.0f} %, unsure — not like any digit)"
 
 
+class _BarPlot(pg.PlotWidget):
+    def sizeHint(self) -> QSize:
+        # pyqtgraph asks for 600x480, which made the panel (and the dock holding it) scroll
+        return QSize(240, 150)
+
+
 class PredictionPanel(QWidget):
     """Shows one classification: a headline label, a bar chart of the ten probabilities and the model's input.
 
@@ -76,33 +83,30 @@ class PredictionPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("predictionPanel")
+        self._shown = np.zeros((FIELD, FIELD))
 
         self.label = QLabel(EMPTY_TEXT)
         self.label.setObjectName("predictionLabel")
         self.label.setAccessibleName("predictionLabel")
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = QFont(self.label.font())
-        font.setPointSizeF(font.pointSizeF() * 1.8)
-        font.setBold(True)
-        self.label.setFont(font)
-        self.label.setMinimumHeight(2 * self.label.fontMetrics().lineSpacing() + 4)
         self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
-        self.plot = pg.PlotWidget()
+        self.plot = _BarPlot()
         self.plot.setObjectName("probabilityPlot")
         self.plot.setAccessibleName("probabilityPlot")
-        self.plot.setBackground(None)
-        self.plot.setMinimumSize(220, 160)
+        self.plot.setMinimumSize(200, 130)
         item = self.plot.getPlotItem()
         item.setMouseEnabled(x=False, y=False)
         item.setMenuEnabled(False)
         item.hideButtons()
+        # Fixed ranges: auto-range would follow the bars and move the axes at every answer.
+        item.enableAutoRange(enable=False)
         item.setXRange(-0.6, 9.6, padding=0)
         item.setYRange(0, 1.06, padding=0)
         item.getAxis("bottom").setTicks([[(i, str(i)) for i in range(10)]])
         item.getAxis("left").setTicks([[(v, f"{v:.0%}") for v in (0, 0.25, 0.5, 0.75, 1.0)]])
-        item.setLabel("bottom", "digit")
         item.showGrid(y=True, alpha=0.25)
         self._bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.75, brushes=[_OTHER_BRUSH] * 10,
                                      pen=pg.mkPen(None))
@@ -111,31 +115,39 @@ class PredictionPanel(QWidget):
         self.preview = QLabel()
         self.preview.setObjectName("preprocessedPreview")
         self.preview.setAccessibleName("preprocessedPreview")
-        self.preview.setFixedSize(FIELD * PREVIEW_SCALE + 2, FIELD * PREVIEW_SCALE + 2)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setStyleSheet("QLabel { background: black; border: 1px solid #5a5a5a; }")
-        self.preview.setToolTip("What the model sees: the drawing cropped, scaled to 20 px and centred in 28×28")
-        caption = QLabel("Model input\n28 × 28")
+        self.preview.setToolTip(self.tr("What the model sees: the drawing cropped, scaled to 20 px and centred in 28×28"))
+        caption = QLabel(self.tr("Model input, 28 × 28"))
         caption.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         caption.setStyleSheet("color: palette(mid);")
 
-        preview_box = QVBoxLayout()
-        preview_box.addWidget(self.preview)
-        preview_box.addWidget(caption)
-        preview_box.addStretch(1)
-        row = QHBoxLayout()
-        row.addWidget(self.plot, 1)
-        row.addLayout(preview_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
         layout.addWidget(self.label)
-        layout.addLayout(row, 1)
-        self.label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(caption)
+        layout.addWidget(self.plot, 1)
         self.show_empty()
+        PaletteFollower(self, self._apply_theme)
 
     def sizeHint(self) -> QSize:
         # pyqtgraph asks for 600x480 per plot, which would make a dock holding this panel far too wide
-        return QSize(400, 300)
+        return QSize(300, 300)
+
+    def _apply_theme(self) -> None:
+        """The answer's large font, the plot's colours and the preview's size follow the palette and the zoom."""
+        self.label.setFont(scaled_font(self, HEADLINE_SCALE, bold=True))
+        self.label.setFixedHeight(2 * self.label.fontMetrics().lineSpacing() + 4)
+        style_plot(self.plot, labels={"bottom": self.tr("digit")}, background=False)
+        side = FIELD * self._preview_scale() + 2
+        self.preview.setFixedSize(side, side)
+        self.show_preprocessed(self._shown)
+
+    @staticmethod
+    def _preview_scale() -> int:
+        return max(1, round(PREVIEW_SCALE * zoom()))
 
     def show_result(self, probabilities: np.ndarray, preprocessed: np.ndarray | None = None) -> None:
         """Show a classification: ``probabilities`` (10,) or (1, 10), and the (28, 28) input if given."""
@@ -159,7 +171,8 @@ class PredictionPanel(QWidget):
 
     def show_preprocessed(self, img: np.ndarray) -> None:
         """Show the (28, 28) model input, one visible block per pixel."""
-        self.preview.setPixmap(gray_pixmap(np.asarray(img).reshape(FIELD, FIELD), FIELD * PREVIEW_SCALE))
+        self._shown = np.asarray(img).reshape(FIELD, FIELD)
+        self.preview.setPixmap(gray_pixmap(self._shown, FIELD * self._preview_scale()))
 
     def show_empty(self) -> None:
         """Nothing drawn: no digit in the label, flat bars, black preview."""

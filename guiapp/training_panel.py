@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -25,6 +27,9 @@ from PySide6.QtWidgets import (
 
 from guiapp.jobs import STOPPABLE, YIELDS_TO_TRAIN
 from model.recipes import DEFAULT_LR, OPTIMIZERS, RECIPES, recipe
+
+# The runs table's columns; "Val. acc." is the newest epoch's validation accuracy, "Test acc." the run's result.
+RUN_COLUMNS = ("Run", "Settings", "Epochs", "Test acc.", "Val. acc.")
 
 
 def _named(widget, name: str):
@@ -116,25 +121,48 @@ class TrainingPanel(QWidget):
         font.setBold(True)
         self.test_accuracy_label.setFont(font)
 
-        self.runs_table = _named(QTableWidget(0, 4), "runsTable")
-        self.runs_table.setHorizontalHeaderLabels(["Run", "Settings", "Epochs", "Test acc."])
+        self.runs_table = _named(QTableWidget(0, len(RUN_COLUMNS)), "runsTable")
+        self.runs_table.setHorizontalHeaderLabels([self.tr(text) for text in RUN_COLUMNS])
         self.runs_table.verticalHeader().setVisible(False)
         self.runs_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.runs_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
-        self.runs_table.setMaximumHeight(130)
+        self.runs_table.setWordWrap(True)
+        self.runs_table.setTextElideMode(Qt.ElideNone)
+        header = self.runs_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        # The settings wrap at their commas in what the other columns leave; every other column fits its contents,
+        # so nothing is ever cut (a very narrow dock scrolls the table sideways instead).
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        self.runs_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.runs_table.setMinimumHeight(110)
 
+        # Train, Pause, Stop and the progress stay at the top; only the settings and runs below them scroll, so the
+        # controls are in view whatever the dock's height (a scrolled panel used to hide them during a run).
+        header_box = QVBoxLayout()
+        header_box.setContentsMargins(9, 9, 9, 0)
+        header_box.addLayout(buttons)
+        header_box.addWidget(self.progress)
+        header_box.addWidget(self.progress_detail)
+        header_box.addWidget(self.status_label)
+        header_box.addWidget(self.test_accuracy_label)
+        body = QWidget()
+        body.setObjectName("trainingSettingsBody")
+        body_box = QVBoxLayout(body)
+        body_box.setContentsMargins(9, 0, 9, 9)
+        body_box.addWidget(self.device_label)
+        body_box.addWidget(settings)
+        body_box.addWidget(QLabel(self.tr("Runs")))
+        body_box.addWidget(self.runs_table, 1)
+        self.body_scroll = QScrollArea()
+        self.body_scroll.setObjectName("trainingSettingsScroll")
+        self.body_scroll.setWidget(body)
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.body_scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         layout = QVBoxLayout(self)
-        # Controls and progress first: in a short dock they stay in view while the settings scroll.
-        layout.addLayout(buttons)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.progress_detail)
-        layout.addWidget(self.status_label)
-        layout.addWidget(self.device_label)
-        layout.addWidget(self.test_accuracy_label)
-        layout.addWidget(settings)
-        layout.addWidget(QLabel("Runs"))
-        layout.addWidget(self.runs_table)
-        layout.addStretch(1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header_box)
+        layout.addWidget(self.body_scroll, 1)
 
         self.recipe_combo.currentTextChanged.connect(self._on_recipe_changed)
         self.recipe_combo.currentTextChanged.connect(self.recipeChanged)
@@ -240,6 +268,9 @@ class TrainingPanel(QWidget):
 
     def _update_buttons(self):
         idle = self._job in YIELDS_TO_TRAIN
+        # Pause and Stop first: a focused Train that gets disabled hands its focus to the next enabled button.
+        self.pause_button.setEnabled(self._job == "training")
+        self.stop_button.setEnabled(self._job in STOPPABLE)
         self.train_button.setEnabled(idle and not self._blocked_reason)
         if self._blocked_reason:
             self.train_button.setToolTip(self._blocked_reason)
@@ -249,8 +280,6 @@ class TrainingPanel(QWidget):
             self.train_button.setToolTip("Busy: Train is available once this job ends (Esc stops it)")
         else:
             self.train_button.setToolTip("Train with these settings (Ctrl+T)")
-        self.pause_button.setEnabled(self._job == "training")
-        self.stop_button.setEnabled(self._job in STOPPABLE)
 
     @Slot()
     def request_train(self):
@@ -293,20 +322,25 @@ class TrainingPanel(QWidget):
     def add_run(self, run: int, cfg, epochs_done: int | None = None, accuracy: float | None = None):
         row = self.runs_table.rowCount()
         self.runs_table.insertRow(row)
-        desc = f"{cfg.recipe}, {cfg.optimizer} lr={cfg.lr():g}, batch {cfg.batch_size}"
+        desc = self.tr("{recipe}, {optimizer} lr={lr}, batch {batch}").format(
+            recipe=cfg.recipe, optimizer=cfg.optimizer, lr=f"{cfg.lr():g}", batch=cfg.batch_size
+        )
         if cfg.limit_train:
-            desc += f", {cfg.limit_train} images"
-        for col, text in enumerate([str(run), desc, f"0/{cfg.epochs}", "running…"]):
+            desc += ", " + self.tr("{n} images").format(n=f"{cfg.limit_train:,}")
+        for col, text in enumerate([str(run), desc, f"0/{cfg.epochs}", self.tr("running…"), "–"]):
             item = QTableWidgetItem(text)
             item.setTextAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+            item.setToolTip(desc)
             self.runs_table.setItem(row, col, item)
         self.runs_table.scrollToBottom()
 
-    def update_run(self, run: int, epochs_text: str, acc_text: str):
+    def update_run(self, run: int, epochs_text: str, acc_text: str, val_text: str | None = None):
         for row in range(self.runs_table.rowCount()):
             if self.runs_table.item(row, 0).text() == str(run):
                 self.runs_table.item(row, 2).setText(epochs_text)
                 self.runs_table.item(row, 3).setText(acc_text)
+                if val_text is not None:
+                    self.runs_table.item(row, 4).setText(val_text)
 
     # A run's story, told by the window as the controller reports it -------------------------------------------
     def show_run_started(self, run: int, cfg):
@@ -315,8 +349,9 @@ class TrainingPanel(QWidget):
         self.add_run(run, cfg)
 
     def show_epoch(self, run: int, report):
-        val = f", validation {report.val_accuracy:.2%}" if report.val_accuracy is not None else ""
-        self.update_run(run, f"{report.epoch}/{report.epochs}", f"train {report.accuracy:.2%}{val}")
+        """An epoch ended: its count in "Epochs", its validation accuracy in "Val. acc."; the test is still to come."""
+        val = f"{report.val_accuracy * 100:.2f} %" if report.val_accuracy is not None else "–"
+        self.update_run(run, f"{report.epoch}/{report.epochs}", self.tr("running…"), val)
 
     def show_run_finished(self, run: int, epochs: int, result):
         """Show how run ``run`` of ``epochs`` epochs ended (``result`` a TrainResult, None when it failed)."""

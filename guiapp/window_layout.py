@@ -1,13 +1,24 @@
-"""The main window's docks and menus, made once at start-up (as Qt Designer's setupUi would), and their saved state.
+"""The main window's docks and menus, made once at start-up (as Qt Designer's setupUi would), their default sizes
+for the screen the window opens on, and their saved state.
 
-Every dock and action gets the objectName that outside tests and saved layouts rely on.
+Every dock and action gets the objectName that outside tests and saved layouts rely on. The default layout is
+measured, not fixed: the window takes the screen's available area (maximised up to full HD, where a laptop or a
+projector needs every pixel), the Draw dock gets what the canvas and the answer need, the Training dock what its
+controls need, and the rest goes to the plots and the feature maps. A saved layout is put back only when it was
+saved for a screen at least as large as this one.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+LAYOUT_VERSION = 2  # saved dock states of older versions (before the adaptive default) are dropped
+MAXIMISE_UP_TO = QSize(1920, 1200)  # on a screen up to this size the window opens maximised
+LARGE_WINDOW = QSize(1800, 1100)  # on a larger screen it opens at this size, centred
+TOP_SHARE = 0.5  # the plots and the Draw dock take at least this share of the height, the feature maps the rest
+TRAINING_SHARE = 0.2  # the Training dock's share of the width, at least what its controls need
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -15,6 +26,11 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     area.setWidget(widget)
     area.setWidgetResizable(True)
     return area
+
+
+def _screen_area(window) -> QRect:
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry()
 
 
 # Layout --------------------------------------------------------------------------------------------------
@@ -26,33 +42,39 @@ def _dock(window, title: str, name: str, widget: QWidget, area) -> QDockWidget:
     return dock
 
 def setup_docks(window) -> None:
-    """Make the window's docks around its central plots, tabbed into the default layout (kept for Reset layout)."""
-    window.training_panel.setMinimumWidth(330)
-    training_area = _scrolled(window.training_panel)
-    training_area.setMinimumWidth(350)
-    training_area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-    window.training_dock = _dock(window, "Training", "trainingDock", training_area, Qt.LeftDockWidgetArea)
+    """Make the window's docks around its central plots, tabbed into the default layout (kept for Reset layout).
+
+    Training (with Architecture) takes the left edge from top to bottom; Draw sits right of the plots; the feature
+    maps (with Model, Dataset, Learn, Evaluation, Teach) run along the bottom under the plots and the Draw dock.
+    """
+    window.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+    window.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+    window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
+    window.training_dock = _dock(window, "Training", "trainingDock", window.training_panel, Qt.LeftDockWidgetArea)
     draw_box = QWidget()
     draw_layout = QVBoxLayout(draw_box)
-    draw_layout.setContentsMargins(0, 0, 0, 0)
+    draw_layout.setContentsMargins(0, 0, 0, 4)
     draw_layout.addWidget(window.draw_panel, 1)
     draw_layout.addWidget(window.improve.draw_tools)
+    window.draw_box = draw_box
     window.draw_dock = _dock(window, "Draw", "drawDock", _scrolled(draw_box), Qt.RightDockWidgetArea)
-    window.feature_dock = _dock(window, 
-        "Feature maps", "featureDock", _scrolled(window.feature_maps), Qt.BottomDockWidgetArea
+    window.feature_dock = _dock(window,
+        "Feature maps", "featureDock", window.feature_maps, Qt.BottomDockWidgetArea
     )
     model_box = QWidget()
     box = QVBoxLayout(model_box)
     box.addWidget(window.model_summary, 2)
     box.addWidget(QLabel("First conv layer's kernels"))
     box.addWidget(window.kernel_view, 1)
-    window.model_dock = _dock(window, "Model", "modelDock", model_box, Qt.BottomDockWidgetArea)
+    # Scrolled, like every tab of the bottom group: a tab's minimum height is the whole group's, and the kernels'
+    # mosaic would otherwise push the feature maps' band up over the canvas when a model loads.
+    window.model_dock = _dock(window, "Model", "modelDock", _scrolled(model_box), Qt.BottomDockWidgetArea)
     window.dataset_dock = _dock(window, "Dataset", "datasetDock", _scrolled(window.dataset_view), Qt.BottomDockWidgetArea)
-    window.architecture_dock = _dock(window, 
+    window.architecture_dock = _dock(window,
         "Architecture", "architectureDock", window.architecture_editor, Qt.LeftDockWidgetArea
     )
     window.learn_dock = _dock(window, "Learn: convolution", "learnDock", _scrolled(window.playground), Qt.BottomDockWidgetArea)
-    window.evaluation_dock = _dock(window, 
+    window.evaluation_dock = _dock(window,
         "Evaluation", "evaluationDock", _scrolled(window.improve.evaluation_view), Qt.BottomDockWidgetArea
     )
     window.teach_dock = _dock(window, "Teach", "teachDock", _scrolled(window.improve.teach_panel), Qt.BottomDockWidgetArea)
@@ -64,9 +86,43 @@ def setup_docks(window) -> None:
     window.tabifyDockWidget(window.evaluation_dock, window.teach_dock)
     window.training_dock.raise_()
     window.feature_dock.raise_()
-    window.resizeDocks([window.feature_dock], [320], Qt.Vertical)
-    window.resizeDocks([window.training_dock, window.draw_dock], [370, 700], Qt.Horizontal)
-    window._default_state = window.saveState()
+    window._default_state = window.saveState(LAYOUT_VERSION)
+
+
+def default_geometry(window) -> None:
+    """Give the window the default size for its screen: all of a laptop, projector or full-HD screen (maximised),
+    or a large centred window on a larger one."""
+    area = _screen_area(window)
+    if area.width() <= MAXIMISE_UP_TO.width() and area.height() <= MAXIMISE_UP_TO.height():
+        # The normal geometry is the whole area too: without a window manager (a bare X server, a kiosk) nothing
+        # maximises the window, and it is placed at the top left at the size it asks for.
+        window.setGeometry(area)
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    else:
+        rect = QRect(0, 0, min(area.width(), LARGE_WINDOW.width()), min(area.height(), LARGE_WINDOW.height()))
+        rect.moveCenter(area.center())
+        window.setGeometry(rect)
+
+
+def fit_docks(window) -> None:
+    """Share the window between the docks: what Draw and Training need, the rest to the plots and feature maps."""
+    size = window.size()
+    bar = window.menuBar().sizeHint().height() + window.statusBar().sizeHint().height()
+    title = window.draw_dock.fontMetrics().height() + 8
+    draw_area = window.draw_dock.widget()
+    draw_frame = 2 * draw_area.frameWidth()
+    # Room for a scroll bar too: a panel narrowed by one would stack its answer under the canvas, grow taller
+    # and keep the scroll bar.
+    scroll_bar = draw_area.style().pixelMetric(draw_area.style().PixelMetric.PM_ScrollBarExtent)
+    draw_w = window.draw_panel.wide_width() + draw_frame + scroll_bar
+    draw_h = window.draw_box.heightForWidth(draw_w - draw_frame) + draw_frame + title
+    training_w = max(window.training_panel.minimumSizeHint().width(), round(TRAINING_SHARE * size.width()))
+    training_w = min(training_w, max(window.training_panel.minimumSizeHint().width(), 420))
+    top_h = max(draw_h, round(TOP_SHARE * (size.height() - bar)))
+    feature_h = max(size.height() - bar - top_h - 6, 120)
+    window.resizeDocks([window.training_dock, window.draw_dock], [training_w, draw_w], Qt.Orientation.Horizontal)
+    window.resizeDocks([window.draw_dock, window.feature_dock], [top_h, feature_h], Qt.Orientation.Vertical)
+
 
 def _action(window, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
     action = QAction(text, window)
@@ -115,31 +171,65 @@ def setup_menus(window) -> None:
     ):
         view_menu.addAction(dock.toggleViewAction())
     view_menu.addSeparator()
+    zoom = window.presentation
+    window.presentation_action = _action(
+        window, view_menu, window.tr("&Presentation"), zoom.set_presenting, "F5", "presentationAction"
+    )
+    window.presentation_action.setCheckable(True)
+    window.presentation_action.setChecked(zoom.presenting)
+    window.presentation_action.setToolTip(window.tr("Large type and a large canvas for a classroom projector (F5)"))
+    zoom.presentingChanged.connect(window.presentation_action.setChecked)
+    zoom_in = _action(window, view_menu, window.tr("Zoom &in"), zoom.zoom_in, QKeySequence.ZoomIn, "zoomInAction")
+    # Ctrl+= is Ctrl++ without Shift on most keyboards; both zoom in.
+    zoom_in.setShortcuts([QKeySequence("Ctrl+="), QKeySequence.ZoomIn])
+    _action(window, view_menu, window.tr("Zoom &out"), zoom.zoom_out, QKeySequence.ZoomOut, "zoomOutAction")
+    _action(window, view_menu, window.tr("&Actual size"), zoom.reset_zoom, "Ctrl+0", "zoomResetAction")
+    view_menu.addSeparator()
     _action(window, view_menu, "&Reset layout", window._on_reset_layout_triggered, None, "resetLayoutAction")
     help_menu = bar.addMenu("&Help")
     _action(window, help_menu, "&About Digit Trainer", window._on_about_triggered, None, "aboutAction")
 
 
 
-def restore(window) -> None:
-    """Put back the window's saved geometry, docks and training settings (QSettings); defaults where none are saved."""
+def _fits_screen(window, saved_size) -> bool:
+    """True when a layout saved at ``saved_size`` (the window's normal size then) fits the current screen."""
+    if not isinstance(saved_size, QSize) or not saved_size.isValid():
+        return False
+    area = _screen_area(window)
+    return saved_size.width() <= area.width() and saved_size.height() <= area.height()
+
+
+def restore(window) -> bool:
+    """Put back the window's saved geometry, docks and training settings (QSettings); defaults where none are saved.
+
+    A saved window larger than the current screen (saved on a larger monitor, or before a change of resolution)
+    is not restored: the window gets the default layout for this screen. Returns True when the saved layout was
+    used, False for the default.
+    """
     settings = window.settings
     geometry = settings.value("window/geometry")
-    if geometry is not None:
-        window.restoreGeometry(geometry)
-    else:
-        window.resize(1400, 900)
     state = settings.value("window/state")
-    if state is not None:
-        window.restoreState(state)
+    saved = (
+        geometry is not None
+        and state is not None
+        and _fits_screen(window, settings.value("window/size"))
+        and window.restoreGeometry(geometry)
+        and window.restoreState(state, LAYOUT_VERSION)
+    )
+    if not saved:
+        window.restoreState(window._default_state, LAYOUT_VERSION)
+        default_geometry(window)
+        fit_docks(window)
     values = settings.value("training/values")
     if isinstance(values, dict):
         window.training_panel.restore_values(values)
+    return bool(saved)
 
 
 def save(window) -> None:
     settings = window.settings
     settings.setValue("window/geometry", window.saveGeometry())
-    settings.setValue("window/state", window.saveState())
+    settings.setValue("window/size", window.normalGeometry().size())
+    settings.setValue("window/state", window.saveState(LAYOUT_VERSION))
     settings.setValue("training/values", window.training_panel.settings_values())
     settings.sync()
