@@ -9,10 +9,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPointF,
+    QRect,
+    QRectF,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from guiapp.i18n import message_for
 from guiapp.ink import Drawing, ink_pen
 from model import preprocess
 from model.errors import DigitTrainerError
@@ -22,6 +35,16 @@ DEFAULT_PEN_WIDTH = float(getattr(preprocess, "DEFAULT_PEN_WIDTH", 18.0))
 CANVAS_SIZE = 280
 MIN_PEN_WIDTH, MAX_PEN_WIDTH = 1.0, 100.0
 CHANGE_INTERVAL_MS = 50  # at most one drawingChanged per interval while a stroke is being drawn
+# A dropped picture is read with no side over this: more than the canvas shows (280 px, twice that on a high-DPI
+# screen), and small enough that reading a 40-megapixel photo costs MBs, not a GB, and loading it on the GUI thread
+# a few ms (1,000 px took 50 ms).
+DECODE_MAX_SIDE = 640
+
+
+class _Decoded(QObject):
+    """Carries a dropped file's result from the pool's thread to the canvas (a queued signal)."""
+
+    finished = Signal(int, object, str)  # drop number, ink (or None), error message ("" when it loaded)
 
 
 class DrawCanvas(QWidget):
@@ -32,6 +55,8 @@ class DrawCanvas(QWidget):
 
     Left-drag draws, a click draws a dot, right-click / Delete / Backspace clears, Ctrl+Z undoes the last stroke.
     An image file (PNG, JPG ...) dropped on the canvas is loaded as a drawing; dark ink on light paper is inverted.
+    It is read on a worker thread, reduced to at most ``DECODE_MAX_SIDE`` px a side, so the window never waits for
+    it; the newest drop wins, and drawing, clearing or undoing before it arrives cancels it.
 
     Signals
     -------
@@ -78,6 +103,12 @@ class DrawCanvas(QWidget):
         self._change_timer.setInterval(CHANGE_INTERVAL_MS)
         self._change_timer.timeout.connect(self._on_change_timer_timeout)
 
+        self._drops = 0  # drops so far; a result is used only if no drop or change came after its own
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._decoded = _Decoded(self)
+        self._decoded.finished.connect(self._on_decoded_finished)
+
     # ----------------------------------------------------------------------------------------------------- public
     def image(self) -> np.ndarray:
         """The drawing as float32 (h, w) in [0, 1], white ink = 1, at the canvas' logical size."""
@@ -105,6 +136,7 @@ class DrawCanvas(QWidget):
     @Slot()
     def clear(self) -> None:
         """Remove every stroke, the loaded image and the overlay, then emit ``cleared``."""
+        self._drops += 1
         self._change_timer.stop()
         self._change_pending = False
         self._tail_rect = QRect()
@@ -116,6 +148,7 @@ class DrawCanvas(QWidget):
     @Slot()
     def undo(self) -> None:
         """Remove the last stroke (or, when none is left, the loaded image) and emit ``drawingChanged``."""
+        self._drops += 1
         if self._drawing.is_drawing():
             self._finish_stroke()
         if not self._drawing.undo():
@@ -129,6 +162,7 @@ class DrawCanvas(QWidget):
 
         A 28x28 MNIST image is enlarged smoothly; strokes drawn afterwards go on top of it.
         """
+        self._drops += 1
         self._drawing.load(img)
         self._tail_rect = QRect()
         self._overlay = None
@@ -136,21 +170,28 @@ class DrawCanvas(QWidget):
         self._emit_change_now()
 
     def load_file(self, path: str | Path) -> bool:
-        """Load an image file as the drawing; on failure emit ``errorOccurred`` with a message naming the file."""
-        p = Path(path)
-        if p.is_dir():
-            self.errorOccurred.emit(f"'{p}' is a folder, not an image file.")
-            return False
-        try:
-            ink = load_image_file(p)
-        except DigitTrainerError as exc:
-            self.errorOccurred.emit(str(exc))
-            return False
-        except Exception as exc:  # noqa: BLE001 - a dropped file must never take the app down
-            self.errorOccurred.emit(f"'{p}' could not be loaded: {exc}")
-            return False
-        if not np.any(ink > preprocess.INK_THRESHOLD):
-            self.errorOccurred.emit(f"'{p}' shows no ink: the picture looks blank.")
+        """Load an image file as the drawing, here and now; on failure emit ``errorOccurred`` naming the file.
+
+        A drop calls :meth:`request_file`, which reads the file off the GUI thread.
+        """
+        ink, error = _read_ink(Path(path))
+        return self._use_file(ink, error)
+
+    def request_file(self, path: str | Path) -> None:
+        """Read an image file on a worker thread and load it when it arrives (``drawingChanged``), or emit
+        ``errorOccurred``; a later request, a stroke, undo or clear before then cancels it."""
+        self._drops += 1
+        drop, p, decoded = self._drops, Path(path), self._decoded
+        self._pool.start(lambda: decoded.finished.emit(drop, *_read_ink(p)))
+
+    @Slot(int, object, str)
+    def _on_decoded_finished(self, drop: int, ink, error: str) -> None:
+        if drop == self._drops:
+            self._use_file(ink, error)
+
+    def _use_file(self, ink: np.ndarray | None, error: str) -> bool:
+        if error:
+            self.errorOccurred.emit(error)
             return False
         self.load_array(ink)
         return True
@@ -178,6 +219,7 @@ class DrawCanvas(QWidget):
 
     # ----------------------------------------------------------------------------------------------- strokes
     def _begin_stroke(self, pos: QPointF) -> None:
+        self._drops += 1
         if self._drawing.is_drawing():
             self._finish_stroke()
         # The hint and an overlay cover the whole canvas: repainting only the new dot would leave them showing.
@@ -310,6 +352,24 @@ class DrawCanvas(QWidget):
         event.acceptProposedAction()
         url = urls[0]
         if not url.isLocalFile():
-            self.errorOccurred.emit(f"'{url.toString()}' is not a local file; save it to disk first, then drop it.")
+            text = self.tr("'{url}' is not a local file; save it to disk first, then drop it.")
+            self.errorOccurred.emit(text.format(url=url.toString()))
             return
-        self.load_file(url.toLocalFile())
+        self.request_file(url.toLocalFile())
+
+
+def _read_ink(p: Path) -> tuple[np.ndarray | None, str]:
+    """(ink, "") for a usable image file, else (None, a message naming the file): safe on any thread."""
+    if p.is_dir():
+        return None, QCoreApplication.translate("DrawCanvas", "'{path}' is a folder, not an image file.").format(path=p)
+    try:
+        ink = load_image_file(p, max_side=DECODE_MAX_SIDE)
+    except DigitTrainerError as exc:
+        return None, message_for(exc)
+    except Exception as exc:  # noqa: BLE001 - a dropped file must never take the app down
+        text = QCoreApplication.translate("DrawCanvas", "'{path}' could not be loaded: {error}")
+        return None, text.format(path=p, error=exc)
+    if not np.any(ink > preprocess.INK_THRESHOLD):
+        return None, QCoreApplication.translate("DrawCanvas", "'{path}' shows no ink: the picture looks blank.").format(
+            path=p)
+    return ink, ""

@@ -13,11 +13,15 @@ from model.errors import DigitTrainerError
 MAX_PIXELS = 40_000_000  # about 6,300 x 6,300: anything larger is refused before it is decoded
 
 
-def load_image_file(path: str | os.PathLike) -> np.ndarray:
+def load_image_file(path: str | os.PathLike, max_side: int | None = None) -> np.ndarray:
     """Read an image file as white ink on black, float (h, w) in [0, 1]; photos of dark ink are inverted.
 
     Transparent pixels are background: a transparent image is laid on white when its ink is dark and on black when
     its ink is light, so white strokes exported on a transparent canvas are not lost.
+
+    With ``max_side``, a larger image is read at reduced size, no side over ``max_side``: a JPEG is decoded
+    scaled down by its decoder, anything else is box-averaged by an integer factor straight after decoding, so
+    the float arrays below never hold the full picture (a 6,000 x 6,000 photo would need about 1 GB of them).
     """
     from PIL import Image, UnidentifiedImageError
 
@@ -35,6 +39,8 @@ def load_image_file(path: str | os.PathLike) -> np.ndarray:
             w, h = im.size
             if w * h > MAX_PIXELS:
                 raise DigitTrainerError("image.too_many_pixels", path=str(p), width=w, height=h)
+            if max_side is not None and max(w, h) > max_side:
+                im = _reduced(im, max_side)
             if im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info:
                 gray = _flatten_transparency(im.convert("RGBA"))
             elif im.mode in ("F", "I", "I;16", "I;16B", "I;16L", "I;16N"):
@@ -54,6 +60,24 @@ def load_image_file(path: str | os.PathLike) -> np.ndarray:
     except (OSError, ValueError, SyntaxError) as exc:  # truncated or damaged files (SyntaxError: some decoders)
         raise DigitTrainerError("image.unreadable", path=str(p), error=str(exc)) from exc
     return photo_to_ink(gray)
+
+
+def _reduced(im, max_side: int):
+    """``im`` box-averaged by the smallest integer factor that brings both sides to ``max_side`` or less.
+
+    JPEG's decoder scales by 1/2, 1/4 or 1/8 as it decodes (``draft``); other formats are decoded whole first.
+    Modes that cannot be averaged (palette, 1-bit, 16-bit, CMYK ...) are converted to ones that can, keeping what
+    the loader looks at below (transparency, 16-bit values).
+    """
+    im.draft(None, (max_side, max_side))
+    if (im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info) and im.mode not in ("RGBA", "LA"):
+        im = im.convert("RGBA")
+    elif im.mode.startswith("I;16"):
+        im = im.convert("I")
+    elif im.mode not in ("L", "LA", "RGB", "RGBA", "I", "F"):
+        im = im.convert("RGB")
+    factor = -(-max(im.size) // max_side)
+    return im.reduce(factor) if factor > 1 else im
 
 
 def _flatten_transparency(rgba) -> np.ndarray:

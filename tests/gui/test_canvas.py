@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
-from PySide6.QtCore import QEvent, QMimeData, QPointF, QRect, Qt, QUrl  # noqa: E402
+from PySide6.QtCore import QEvent, QMimeData, QPointF, QRect, Qt, QTimer, QUrl  # noqa: E402
 from PySide6.QtGui import (  # noqa: E402
     QDragEnterEvent,
     QDropEvent,
@@ -368,6 +368,62 @@ def test_dropping_a_photo_of_dark_ink_loads_it_inverted(canvas, qtbot, tmp_path)
     # 300x400 fits as 210x280, 35 px from the left: the 7's top bar is at y = 80 * 0.7, x = 77-203
     assert img[52:60, 90:190].mean() > 0.5
     assert img[150:250, 35:60].max() < 0.2
+
+
+def test_a_large_picture_is_read_reduced_off_the_gui_thread_and_classified(panel, qtbot, tmp_path, monkeypatch):
+    import threading
+
+    import guiapp.canvas as canvas_module
+
+    path = tmp_path / "photo_of_a_one.png"
+    im = Image.new("L", (6000, 6000), 235)  # 36 MP: under the 40 MP limit, about 1 GB as the floats of old
+    ImageDraw.Draw(im).line([(3000, 900), (3000, 5100)], fill=20, width=500)
+    im.save(path, compress_level=1)
+    real_load = canvas_module.load_image_file
+    decoding, gui_ticked = threading.Event(), threading.Event()
+    seen = {}
+
+    def watched_load(p, max_side=None):
+        decoding.set()
+        # Answered only if the GUI thread keeps running its timers while this runs: on the GUI thread it never is.
+        seen["gui_served_a_timer"] = gui_ticked.wait(20)
+        seen["on_gui_thread"] = threading.current_thread() is threading.main_thread()
+        return real_load(p, max_side=max_side)
+
+    monkeypatch.setattr(canvas_module, "load_image_file", watched_load)
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: decoding.is_set() and gui_ticked.set())
+    ticker.start(5)
+    given = []
+    load_array = panel.canvas.load_array
+    monkeypatch.setattr(panel.canvas, "load_array", lambda img: (given.append(np.shape(img)), load_array(img)))
+    with qtbot.waitSignal(panel.inputChanged, timeout=30_000) as blocker:
+        drop(panel.canvas, path)
+    ticker.stop()
+    assert seen == {"gui_served_a_timer": True, "on_gui_thread": False}
+    assert given and max(given[0]) <= canvas_module.DECODE_MAX_SIDE  # read reduced, never at 6,000 px
+    x = blocker.args[0]
+    assert x.shape == (28, 28) and x.max() > 0.9  # the stroke reached the model's input
+    assert x[:, 12:16].sum() > 0.8 * x.sum()  # a vertical bar in the middle: a 1
+
+
+def test_the_newest_drop_wins_and_drawing_cancels_a_pending_one(canvas, qtbot, tmp_path):
+    first, second = tmp_path / "first.png", tmp_path / "second.png"
+    for path, x in ((first, 40), (second, 200)):
+        im = Image.new("L", (280, 280), 255)
+        ImageDraw.Draw(im).line([(x, 40), (x, 240)], fill=0, width=20)
+        im.save(path)
+    changes = []
+    canvas.drawingChanged.connect(lambda: changes.append(canvas.image()[140, [40, 200]].tolist()))
+    canvas.request_file(first)
+    canvas.request_file(second)
+    qtbot.waitUntil(lambda: len(changes) == 1, timeout=5000)
+    canvas.request_file(first)
+    stroke(canvas, [(140, 140)])  # the user draws before the file arrives: the drop is dropped
+    with qtbot.assertNotEmitted(canvas.errorOccurred, wait=300):
+        qtbot.wait(300)
+    assert changes[0][0] < 0.1 and changes[0][1] > 0.9  # only the second file was loaded
+    assert canvas.image()[140, 40] < 0.1 and canvas.image()[140, 140] > 0.9
 
 
 # ------------------------------------------------------------------------------------------ prediction panel
