@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guiapp.i18n import RetranslateMixin
 from guiapp.qimage import gray_pixmap
 
 GALLERY_LIMIT = 400  # images shown for one cell; the title says when there are more
 THUMB = 56  # 28 x 28 shown twice as large
 CELL_PX = 40
 ROW_PX = 21
+LEFT_PX = 230  # the accuracy column's width at least; wider when its button or check box needs more
 INDEX_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -53,8 +55,11 @@ def cell_colour(count: int, row_total: int, diagonal: bool, max_off: int) -> QCo
     return QColor.fromRgbF(1.0 - 0.2 * t, 0.93 * (1 - t) + 0.1 * t, 0.9 * (1 - t) + 0.1 * t)
 
 
-class EvaluationView(QWidget):
+class EvaluationView(RetranslateMixin, QWidget):
     """Accuracy, the 10x10 confusion matrix (``confusionMatrix``) and the gallery (``mistakesGallery``).
+
+    Every text is rendered from the state (the evaluation, whether it is stale, the cell shown, the image last sent
+    to the canvas), so a language switch re-renders it all without losing any of it.
 
     Signals
     -------
@@ -78,22 +83,21 @@ class EvaluationView(QWidget):
         self._labels: np.ndarray | None = None
         self._cell: tuple[int, int] | None = None
         self._stale = False
+        self._no_mistakes = False
+        self._cell_sizes = (0, 0)  # images in the cell shown, and how many of them the gallery holds
+        self._noted: int | None = None  # the gallery image last drawn on the canvas
 
-        self.summary = QLabel("Not evaluated yet: train a model or press Evaluate.")
+        self.summary = QLabel()
         self.summary.setObjectName("evaluationSummary")
         self.summary.setWordWrap(True)
-        self.evaluate_button = QPushButton("Evaluate")
+        self.evaluate_button = QPushButton()
         self.evaluate_button.setObjectName("evaluateButton")
-        self.evaluate_button.setToolTip("Evaluate the current model on the 10,000 MNIST test images (Ctrl+E)")
-        self.auto_check = QCheckBox("After each training run")
+        self.auto_check = QCheckBox()
         self.auto_check.setObjectName("autoEvaluateCheck")
         self.auto_check.setChecked(True)
-        self.auto_check.setToolTip("Evaluate on the whole test set as soon as a training run completes")
         self.progress = QProgressBar()
         self.progress.setObjectName("evaluationProgress")
         self.progress.setRange(0, 1000)
-        self.progress.setFormat("Evaluating… %p%")
-        self.progress.setMaximumWidth(200)
         self.progress.hide()
 
         self.matrix = QTableWidget(10, 10)
@@ -112,11 +116,9 @@ class EvaluationView(QWidget):
         self.matrix.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # The chosen cell goes dark grey: the default highlight is blue, like the diagonal.
         self.matrix.setStyleSheet("QTableWidget { selection-background-color: #3a3a3a; selection-color: white; }")
-        self.matrix.setToolTip("Rows: the true digit (with its accuracy). Columns: what the model said. "
-                               "Click a cell to see its images.")
         self._fill_empty()
 
-        self.gallery_title = QLabel("Click a cell of the matrix to see its images.")
+        self.gallery_title = QLabel()
         self.gallery_title.setObjectName("galleryTitle")
         self.gallery_title.setWordWrap(True)
         self.gallery = QListWidget()
@@ -129,13 +131,11 @@ class EvaluationView(QWidget):
         self.gallery.setMovement(QListView.Movement.Static)
         self.gallery.setUniformItemSizes(True)
         self.gallery.setWordWrap(True)
-        self.gallery.setToolTip("Click an image to draw it on the canvas and see its prediction and feature maps")
         self.note = QLabel("")
         self.note.setObjectName("galleryNote")
         self.note.setWordWrap(True)
 
-        legend = QLabel("Rows: the true digit and its accuracy. Columns: what the model said. Blue is right, red "
-                        "wrong (darker, more). Click a cell to see its images.")
+        self.legend = legend = QLabel()
         legend.setWordWrap(True)
         legend.setStyleSheet("color: palette(mid);")
         left = QVBoxLayout()
@@ -145,9 +145,8 @@ class EvaluationView(QWidget):
         left.addStretch(1)
         left.addWidget(self.auto_check)
         left.addWidget(self.evaluate_button)
-        left_box = QWidget()
+        self.left_box = left_box = QWidget()
         left_box.setLayout(left)
-        left_box.setFixedWidth(230)
         left.setContentsMargins(0, 0, 0, 0)
         right = QVBoxLayout()
         right.addWidget(self.gallery_title)
@@ -162,18 +161,48 @@ class EvaluationView(QWidget):
         self.evaluate_button.clicked.connect(self.evaluateRequested)
         self.matrix.cellClicked.connect(self._on_matrix_cell_clicked)
         self.gallery.itemClicked.connect(self._on_gallery_item_clicked)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language, re-rendering the ones that show the state."""
+        self.evaluate_button.setText(self.tr("Evaluate"))
+        self.evaluate_button.setToolTip(self.tr("Evaluate the current model on the 10,000 MNIST test images (Ctrl+E)"))
+        self.auto_check.setText(self.tr("After each training run"))
+        self.auto_check.setToolTip(self.tr("Evaluate on the whole test set as soon as a training run completes"))
+        self.progress.setFormat(self.tr("Evaluating… %p%"))
+        self.matrix.setToolTip(self.tr("Rows: the true digit (with its accuracy). Columns: what the model said. "
+                                       "Click a cell to see its images."))
+        self.gallery.setToolTip(self.tr("Click an image to draw it on the canvas and see its prediction and feature "
+                                        "maps"))
+        self.legend.setText(self.tr("Rows: the true digit and its accuracy. Columns: what the model said. Blue is "
+                                    "right, red wrong (darker, more). Click a cell to see its images."))
+        # The column is as wide as its widest unwrappable text needs (a long check box or button in some language).
+        fixed = max(self.auto_check.sizeHint().width(), self.evaluate_button.sizeHint().width())
+        self.left_box.setFixedWidth(max(LEFT_PX, fixed))
+        self._render_summary()
+        self._render_gallery_title()
+        self._render_note()
+        if self._evaluation is not None:
+            conf = np.asarray(self._evaluation.confusion)
+            for t in range(10):
+                for p in range(10):
+                    item = self.matrix.item(t, p)
+                    if item is not None:
+                        item.setToolTip(self._cell_tip(int(conf[t, p]), t, p))
+            for r in range(self.gallery.count()):
+                item = self.gallery.item(r)
+                item.setToolTip(self._image_tip(int(item.data(INDEX_ROLE))))
 
     # ----------------------------------------------------------------------------------------------------- public
     def set_evaluation(self, evaluation, images: np.ndarray | None, labels: np.ndarray) -> None:
         """Show ``evaluation`` of the test set whose images (n, 28, 28) and labels (n,) it was computed on."""
         self._evaluation, self._images, self._labels = evaluation, images, np.asarray(labels)
         self._stale = False
+        self._no_mistakes = False
+        self._noted = None
+        self.note.clear()
         conf = np.asarray(evaluation.confusion)
-        n = int(conf.sum())
-        self.summary.setText(
-            f"<b>Test accuracy {evaluation.accuracy * 100:.2f} %</b><br>loss {evaluation.loss:.4f}<br>"
-            f"{len(evaluation.mistakes):,} mistakes in {n:,} test images"
-        )
+        self._render_summary()
         self.progress.hide()
         self.matrix.setVerticalHeaderLabels(
             [f"{d}  {evaluation.per_class_accuracy[d] * 100:.1f} %" for d in range(10)]
@@ -189,15 +218,17 @@ class EvaluationView(QWidget):
                 item.setBackground(QBrush(bg))
                 item.setForeground(QBrush(QColor(255, 255, 255) if bg.lightnessF() < 0.5 else
                                           QColor(170, 170, 170) if count == 0 else QColor(20, 20, 20)))
-                item.setToolTip(f"{count} test images of a {t} {'read correctly' if t == p else f'read as {p}'}")
+                item.setToolTip(self._cell_tip(count, t, p))
                 self.matrix.setItem(t, p, item)
         self._fit_matrix()
         if max_off > 0:
             t, p = np.unravel_index(int(off.argmax()), off.shape)
             self.show_cell(int(t), int(p))
         else:
+            self._cell = None
+            self._no_mistakes = True
             self.gallery.clear()
-            self.gallery_title.setText("No mistakes at all.")
+            self._render_gallery_title()
 
     def show_cell(self, true_digit: int, predicted_digit: int) -> None:
         """Fill the gallery with the test images of ``true_digit`` read as ``predicted_digit``.
@@ -213,10 +244,8 @@ class EvaluationView(QWidget):
         conf = np.asarray(ev.confidence)[idx]
         order = np.argsort(conf if true_digit == predicted_digit else -conf, kind="stable")
         shown = idx[order][:GALLERY_LIMIT]
-        what = "read correctly, least confident first" if true_digit == predicted_digit else (
-            f"read as {predicted_digit}, most confident first")
-        more = f" (showing {len(shown)})" if len(shown) < len(idx) else ""
-        self.gallery_title.setText(f"<b>{len(idx)}</b> test images of a {true_digit} {what}{more}")
+        self._cell_sizes = (len(idx), len(shown))
+        self._render_gallery_title()
         self.gallery.clear()
         for i in shown:
             i = int(i)
@@ -224,8 +253,7 @@ class EvaluationView(QWidget):
             if self._images is not None:
                 item.setIcon(QIcon(thumbnail(self._images[i])))
             item.setData(INDEX_ROLE, i)
-            item.setToolTip(f"Test image #{i}: true {true_digit}, predicted {int(ev.predicted[i])} with "
-                            f"probability {ev.confidence[i]:.1%}. Click to draw it on the canvas.")
+            item.setToolTip(self._image_tip(i))
             self.gallery.addItem(item)
         self.cellShown.emit(true_digit, predicted_digit)
 
@@ -246,8 +274,7 @@ class EvaluationView(QWidget):
         """The model changed: say that what is shown belongs to the previous one."""
         if self._evaluation is not None and not self._stale:
             self._stale = True
-            self.summary.setText("<i>The model has changed since this evaluation; press Evaluate.</i><br>"
-                                 + self.summary.text())
+            self._render_summary()
 
     def current_cell(self) -> tuple[int, int] | None:
         return self._cell
@@ -266,6 +293,55 @@ class EvaluationView(QWidget):
         self.evaluate_button.setEnabled(not busy)
 
     # ----------------------------------------------------------------------------------------------- internals
+    def _render_summary(self) -> None:
+        ev = self._evaluation
+        if ev is None:
+            self.summary.setText(self.tr("Not evaluated yet: train a model or press Evaluate."))
+            return
+        text = self.tr("<b>Test accuracy {accuracy} %</b><br>loss {loss}<br>{mistakes} mistakes in {images} test "
+                       "images").format(accuracy=f"{ev.accuracy * 100:.2f}", loss=f"{ev.loss:.4f}",
+                                        mistakes=f"{len(ev.mistakes):,}",
+                                        images=f"{int(np.asarray(ev.confusion).sum()):,}")
+        if self._stale:
+            text = self.tr("<i>The model has changed since this evaluation; press Evaluate.</i>") + "<br>" + text
+        self.summary.setText(text)
+
+    def _render_gallery_title(self) -> None:
+        if self._no_mistakes:
+            self.gallery_title.setText(self.tr("No mistakes at all."))
+            return
+        if self._cell is None or self._evaluation is None:
+            self.gallery_title.setText(self.tr("Click a cell of the matrix to see its images."))
+            return
+        (t, p), (count, shown) = self._cell, self._cell_sizes
+        if t == p:
+            text = self.tr("<b>{count}</b> test images of a {true} read correctly, least confident first")
+        else:
+            text = self.tr("<b>{count}</b> test images of a {true} read as {predicted}, most confident first")
+        text = text.format(count=count, true=t, predicted=p)
+        if shown < count:
+            text += self.tr(" (showing {shown})").format(shown=shown)
+        self.gallery_title.setText(text)
+
+    def _render_note(self) -> None:
+        i, ev = self._noted, self._evaluation
+        if i is None or ev is None or self._labels is None:
+            return
+        self.note.setText(self.tr("On the canvas: test image #{index}, a {true} (the evaluation read it as "
+                                  "{predicted}). The canvas re-centres it, so the live answer may differ a little.")
+                          .format(index=i, true=int(self._labels[i]), predicted=int(ev.predicted[i])))
+
+    def _cell_tip(self, count: int, t: int, p: int) -> str:
+        if t == p:
+            return self.tr("{count} test images of a {true} read correctly").format(count=count, true=t)
+        return self.tr("{count} test images of a {true} read as {predicted}").format(count=count, true=t, predicted=p)
+
+    def _image_tip(self, i: int) -> str:
+        ev = self._evaluation
+        return self.tr("Test image #{index}: true {true}, predicted {predicted} with probability {probability}. "
+                       "Click to draw it on the canvas.").format(
+            index=i, true=int(self._labels[i]), predicted=int(ev.predicted[i]), probability=f"{ev.confidence[i]:.1%}")
+
     def _fill_empty(self) -> None:
         for t in range(10):
             for p in range(10):
@@ -289,7 +365,6 @@ class EvaluationView(QWidget):
     @Slot(QListWidgetItem)
     def _on_gallery_item_clicked(self, item: QListWidgetItem) -> None:
         i = int(item.data(INDEX_ROLE))
-        ev = self._evaluation
-        self.note.setText(f"On the canvas: test image #{i}, a {int(self._labels[i])} (the evaluation read it as "
-                          f"{int(ev.predicted[i])}). The canvas re-centres it, so the live answer may differ a little.")
+        self._noted = i
+        self._render_note()
         self.imageActivated.emit(i)

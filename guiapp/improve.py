@@ -4,6 +4,10 @@ It owns the widgets for these features and the user's sample database. Jobs go t
 :class:`~guiapp.controller.Controller` (which owns the engine and the busy state); results come back from it to
 ``@Slot`` methods here. It never sees the window: what the user should read goes out as ``statusMessage`` and
 ``errorRaised``, which the window shows. The sample database is used on the GUI thread only.
+
+Texts go through ``self.tr`` (context ``ImproveController``); model errors through :func:`guiapp.i18n.message_for`.
+The fine-tuning status is handed to the teach panel as a function, so it is re-rendered when the language changes;
+a status-bar line says how the last action ended and stays as it was said.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QWidget
 
+from guiapp import i18n
 from guiapp.evaluation_view import EvaluationView
 from guiapp.teach_panel import LabelBar, TeachPanel
 from model import saliency
@@ -73,13 +78,9 @@ class ImproveController(QObject):
         self.evaluation_view = EvaluationView()
         self.teach_panel = TeachPanel()
         self.label_bar = LabelBar()
-        self.saliency_toggle = QCheckBox("Saliency")
+        self.saliency_toggle = QCheckBox()
         self.saliency_toggle.setObjectName("saliencyToggle")
         self.saliency_toggle.setAccessibleName("saliencyToggle")
-        self.saliency_toggle.setToolTip(
-            "Colour the pixels whose change would move the predicted digit's probability most "
-            "(|∂p/∂input|, averaged over a few noisy copies of the drawing)"
-        )
         self.draw_tools = QWidget()
         self.draw_tools.setObjectName("drawTools")
         row = QHBoxLayout(self.draw_tools)
@@ -87,6 +88,20 @@ class ImproveController(QObject):
         row.addWidget(self.saliency_toggle)
         row.addSpacing(8)
         row.addWidget(self.label_bar, 1)
+        self.retranslate()
+        i18n.notifier().languageChanged.connect(self._on_language_changed)
+
+    def retranslate(self) -> None:
+        """The texts of the widgets this object makes itself (the views translate their own)."""
+        self.saliency_toggle.setText(self.tr("Saliency"))
+        self.saliency_toggle.setToolTip(self.tr(
+            "Colour the pixels whose change would move the predicted digit's probability most "
+            "(|∂p/∂input|, averaged over a few noisy copies of the drawing)"
+        ))
+
+    @Slot(str)
+    def _on_language_changed(self, _language: str) -> None:
+        self.retranslate()
 
     def connect(self) -> None:
         """Wire the widgets and the controller; call once, after the window has made its own connections."""
@@ -138,7 +153,7 @@ class ImproveController(QObject):
                 self.store = SampleStore(self.samples_path)
                 self.teach_panel.set_samples(self.store.list())
             except SampleStoreError as exc:
-                self.errorRaised.emit("Opening your samples", str(exc))
+                self.errorRaised.emit(self.tr("Opening your samples"), i18n.message_for(exc))
                 return None
         return self.store
 
@@ -153,7 +168,7 @@ class ImproveController(QObject):
         canvas = self.canvas
         x = to_mnist(canvas.image())
         if x is None:
-            self.statusMessage.emit("Draw a digit first, then press its key (0-9) to store it as a sample.")
+            self.statusMessage.emit(self.tr("Draw a digit first, then press its key (0-9) to store it as a sample."))
             return
         store = self.open_store()
         if store is None:
@@ -161,42 +176,49 @@ class ImproveController(QObject):
         try:
             sample = store.get(store.add(x, digit, canvas.strokes()))
         except SampleStoreError as exc:
-            self.errorRaised.emit("Storing the sample", str(exc))
+            self.errorRaised.emit(self.tr("Storing the sample"), i18n.message_for(exc))
             return
         self.teach_panel.add_sample(sample)
-        self.statusMessage.emit(f"Stored as a {digit} (sample {sample.id}, {len(store)} in all). Draw the next one.")
+        self.statusMessage.emit(self.tr("Stored as a {digit} (sample {id}, {count} in all). Draw the next one.").format(
+            digit=digit, id=sample.id, count=len(store)))
         canvas.clear()
         self.sampleSaved.emit(sample)
 
     @Slot(list)
     def _on_teach_delete_requested(self, ids: list) -> None:
-        self._edit_samples(lambda store, i: store.delete(i), ids, "Deleted")
+        self._edit_samples(lambda store, i: store.delete(i), ids,
+                           lambda done: self.tr("Deleted {count} sample(s).").format(count=done))
 
     @Slot(list, int)
     def _on_teach_relabel_requested(self, ids: list, label: int) -> None:
-        self._edit_samples(lambda store, i: store.relabel(i, label), ids, f"Relabelled as {label}:")
+        self._edit_samples(lambda store, i: store.relabel(i, label), ids,
+                           lambda done: self.tr("Relabelled as {label}: {count} sample(s).").format(label=label,
+                                                                                                   count=done))
 
-    def _edit_samples(self, change, ids, verb: str) -> None:
+    def _edit_samples(self, change, ids, report) -> None:
+        """Apply ``change(store, id)`` to each of ``ids``; ``report(done)`` is the status line saying how many."""
         store = self.open_store()
         if store is None:
             return
         try:
             done = sum(bool(change(store, i)) for i in ids)
         except SampleStoreError as exc:
-            self.errorRaised.emit("Changing samples", str(exc))
+            self.errorRaised.emit(self.tr("Changing samples"), i18n.message_for(exc))
             done = 0
         self.teach_panel.set_samples(store.list())
-        self.statusMessage.emit(f"{verb} {done} sample(s).")
+        self.statusMessage.emit(report(done))
 
     @Slot()
     def _on_teach_export_requested(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.canvas.window(), "Export samples", "my_digits.npz", "NumPy archive (*.npz)")
+        path, _ = QFileDialog.getSaveFileName(self.canvas.window(), self.tr("Export samples"), "my_digits.npz",
+                                              self.tr("NumPy archive (*.npz)"))
         if path:
             self.export_samples(path if path.endswith(".npz") else path + ".npz")
 
     @Slot()
     def _on_teach_import_requested(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.canvas.window(), "Import samples", "", "NumPy archive (*.npz)")
+        path, _ = QFileDialog.getOpenFileName(self.canvas.window(), self.tr("Import samples"), "",
+                                              self.tr("NumPy archive (*.npz)"))
         if path:
             self.import_samples(path)
 
@@ -207,9 +229,9 @@ class ImproveController(QObject):
         try:
             n = store.export_npz(path)
         except SampleStoreError as exc:
-            self.errorRaised.emit("Exporting samples", str(exc))
+            self.errorRaised.emit(self.tr("Exporting samples"), i18n.message_for(exc))
             return None
-        self.statusMessage.emit(f"Exported {n} samples to {path}")
+        self.statusMessage.emit(self.tr("Exported {count} samples to {path}").format(count=n, path=path))
         return n
 
     def import_samples(self, path: str) -> int | None:
@@ -219,10 +241,10 @@ class ImproveController(QObject):
         try:
             n = store.import_npz(path)
         except SampleStoreError as exc:
-            self.errorRaised.emit("Importing samples", str(exc))
+            self.errorRaised.emit(self.tr("Importing samples"), i18n.message_for(exc))
             return None
         self.teach_panel.set_samples(store.list())
-        self.statusMessage.emit(f"Imported {n} samples from {path}")
+        self.statusMessage.emit(self.tr("Imported {count} samples from {path}").format(count=n, path=path))
         return n
 
     # Fine-tuning -----------------------------------------------------------------------------------------------
@@ -231,39 +253,44 @@ class ImproveController(QObject):
         store = self.open_store()
         if store is None:
             return
+        def busy() -> str:
+            return self.tr("The engine is busy: fine-tune when it is done.")
+
         if self.controller.busy:
-            self.teach_panel.show_status("The engine is busy: fine-tune when it is done.")
+            self.teach_panel.show_status(busy)
             return
         x, y, _ids = store.arrays()
-        if len(x) < MIN_SAMPLES:
-            self.teach_panel.show_status(
-                f"Fine-tuning needs at least {MIN_SAMPLES} samples; you have {len(x)}. Draw digits and press their "
+        n = len(x)
+        if n < MIN_SAMPLES:
+            self.teach_panel.show_status(lambda: self.tr(
+                "Fine-tuning needs at least {minimum} samples; you have {count}. Draw digits and press their "
                 "keys (0-9) on the canvas to add some."
-            )
+            ).format(minimum=MIN_SAMPLES, count=n))
             self.fineTuneFinished.emit(None)
             return
         if not self.controller.fine_tune(x, y):
-            self.teach_panel.show_status("The engine is busy: fine-tune when it is done.")
+            self.teach_panel.show_status(busy)
             return
         self.teach_panel.set_fine_tune_running(True)
-        self.teach_panel.show_status(f"Fine-tuning on {len(x)} samples mixed with MNIST… (Esc stops)")
+        self.teach_panel.show_status(lambda: self.tr("Fine-tuning on {count} samples mixed with MNIST… (Esc stops)")
+                                     .format(count=n))
 
     @Slot()
     def _on_teach_revert_requested(self) -> None:
         if not self.controller.revert():
-            self.teach_panel.show_status("The engine is busy: revert when it is done.")
+            self.teach_panel.show_status(lambda: self.tr("The engine is busy: revert when it is done."))
 
     @Slot(object)
     def _on_fine_tuned(self, result) -> None:
         self.teach_panel.set_fine_tune_running(False)
         if result is None:
-            self.teach_panel.show_status("Fine-tuning did not finish; the model is unchanged.")
+            self.teach_panel.show_status(lambda: self.tr("Fine-tuning did not finish; the model is unchanged."))
         else:
             self.teach_panel.show_result(result)
-            self.teach_panel.show_status(
-                f"Done in {result.seconds:.0f} s ({result.n_train} samples trained on, {result.n_holdout} held out). "
+            self.teach_panel.show_status(lambda: self.tr(
+                "Done in {seconds} s ({trained} samples trained on, {held_out} held out). "
                 "The fine-tuned model is in use: save it to keep it, or revert."
-            )
+            ).format(seconds=f"{result.seconds:.0f}", trained=result.n_train, held_out=result.n_holdout))
         self.fineTuneFinished.emit(result)
 
     # Evaluation ------------------------------------------------------------------------------------------------
@@ -274,7 +301,7 @@ class ImproveController(QObject):
     @Slot()
     def _on_evaluate_requested(self) -> None:
         if not self.controller.evaluate():
-            self.statusMessage.emit("The engine is busy: evaluate when it is done.")
+            self.statusMessage.emit(self.tr("The engine is busy: evaluate when it is done."))
 
     @Slot(int, object)
     def _on_run_finished(self, _run: int, result) -> None:

@@ -3,6 +3,11 @@
 All arithmetic comes from :mod:`model.playground` (numpy, checked against Keras). The view shows the input (with its
 zero padding), the kernel and the output, highlights the current window and output cell, and writes out the
 multiply-add for that cell.
+
+Its narration is in the app's language (context ``ConvPlayground``): the lessons' titles and explanations are
+written in :mod:`model.playground` and marked here for translation (``CASE_TEXTS``); the output-size formula is
+written here from the case's numbers, the same text as :meth:`model.playground.Case.formula` in English. A language
+switch re-renders every text from the state (lesson, step, edits, Play) without changing it.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guiapp.i18n import RetranslateMixin
+from model.architecture import conv_out, pool_out
 from model.playground import CASES, Case, Step, fmt
 
 CELL = 32
@@ -34,6 +41,53 @@ WINDOW = QColor(255, 196, 90)
 WINDOW_PAD = QColor(225, 170, 80)
 PADDING = QColor(205, 205, 205)
 PAD_TEXT = QColor(110, 110, 110)
+
+# The lessons' titles and explanations as model/playground.py writes them, marked for translation (a test checks
+# that every case's title and lesson is here).
+CASE_TEXTS = (
+    QT_TRANSLATE_NOOP("ConvPlayground", "Convolution, valid padding"),
+    QT_TRANSLATE_NOOP("ConvPlayground", "A 3×3 kernel fits a 5×5 input in 3×3 places: the map shrinks."),
+    QT_TRANSLATE_NOOP("ConvPlayground", "Convolution, same padding"),
+    QT_TRANSLATE_NOOP("ConvPlayground", "A border of zeros lets the 3×3 kernel visit every pixel: 5×5 stays 5×5."),
+    QT_TRANSLATE_NOOP("ConvPlayground", "Convolution, stride 2 (same padding)"),
+    QT_TRANSLATE_NOOP(
+        "ConvPlayground",
+        "Jumping two pixels a step halves the map, rounding up: 5×5 becomes 3×3 (valid padding would give 2×2).",
+    ),
+    QT_TRANSLATE_NOOP("ConvPlayground", "Max pooling 2×2"),
+    QT_TRANSLATE_NOOP("ConvPlayground", "Each 2×2 block keeps its largest value: 4×4 becomes 2×2."),
+    QT_TRANSLATE_NOOP("ConvPlayground", "Average pooling 2×2"),
+    QT_TRANSLATE_NOOP("ConvPlayground", "Each 2×2 block becomes its mean: 4×4 becomes 2×2."),
+    QT_TRANSLATE_NOOP("ConvPlayground", "Sum pooling 2×2"),
+    QT_TRANSLATE_NOOP("ConvPlayground", "Each 2×2 block becomes its sum: 4×4 becomes 2×2."),
+)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ConvPlayground", text)
+
+
+def formula_text(c: Case) -> str:
+    """The output-size formula with ``c``'s numbers in the current language (in English, ``c.formula()``)."""
+    n = len(c.x)
+    if not c.is_conv:
+        templates = {
+            "max": QT_TRANSLATE_NOOP("ConvPlayground", "max pool: out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}"),
+            "avg": QT_TRANSLATE_NOOP("ConvPlayground", "avg pool: out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}"),
+            "sum": QT_TRANSLATE_NOOP("ConvPlayground", "sum pool: out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}"),
+        }
+        return _tr(templates[c.pool]).format(n=n, p=c.pool_size, out=pool_out(n, c.pool_size))
+    k, s = len(c.kernel), c.stride
+    out = conv_out(n, k, s, c.padding)
+    if c.padding == "valid":
+        text = QCoreApplication.translate("ConvPlayground", "valid: out = ⌊(n−k)/s⌋ + 1 = ⌊({n}−{k})/{s}⌋ + 1 = {out}")
+        return text.format(n=n, k=k, s=s, out=out)
+    before, after = c.padding_amounts()
+    return QCoreApplication.translate(
+        "ConvPlayground",
+        "same: out = ⌈n/s⌉ = ⌈{n}/{s}⌉ = {out}; zeros added = max((out−1)·s + k − n, 0) = "
+        "max(({out}−1)·{s} + {k} − {n}, 0) = {total}: {before} top/left, {after} bottom/right"
+    ).format(n=n, k=k, s=s, out=out, total=before + after, before=before, after=after)
 
 
 def _named(widget, name: str):
@@ -72,13 +126,16 @@ def parse_number(text: str) -> float:
     try:
         value = float(cleaned)
     except ValueError:
-        raise ValueError(f"“{text}” is not a number") from None
+        problem = QCoreApplication.translate("ConvPlayground", "“{text}” is not a number")
+        raise ValueError(problem.format(text=text)) from None
     if not math.isfinite(value) or abs(value) > LIMIT:
-        raise ValueError(f"“{text}” is out of range: use numbers between −{LIMIT:,} and {LIMIT:,}")
+        problem = QCoreApplication.translate(
+            "ConvPlayground", "“{text}” is out of range: use numbers between −{limit} and {limit}")
+        raise ValueError(problem.format(text=text, limit=f"{LIMIT:,}"))
     return value
 
 
-class ConvPlayground(QWidget):
+class ConvPlayground(RetranslateMixin, QWidget):
     """Pick a lesson (valid, same, stride 2, max/avg/sum pooling) and step its window with Next / Previous / Play.
 
     Keyboard: Right or Space steps forward, Left steps back. Emits ``stepChanged(int)`` with the 0-based step.
@@ -97,10 +154,11 @@ class ConvPlayground(QWidget):
         self._output = np.zeros((1, 1))
         self._index = 0
         self._filling = False
+        self._message = None  # what the last edit went wrong with: (problem text, table, row, column, old value)
 
         self.case_combo = _named(QComboBox(), "playgroundCaseCombo")
         for c in CASES:
-            self.case_combo.addItem(c.title, c.key)
+            self.case_combo.addItem(_tr(c.title), c.key)
         self.lesson_label = QLabel()
         self.lesson_label.setWordWrap(True)
         self.formula_label = _named(QLabel(), "playgroundFormula")
@@ -139,12 +197,12 @@ class ConvPlayground(QWidget):
         self.message_label.setStyleSheet("color: #c62828;")
         self.message_label.hide()
 
-        self.prev_button = self._button("◀ Previous", "playgroundPrevButton", "Step back one output cell (Left)")
-        self.next_button = self._button("Next ▶", "playgroundNextButton", "Step to the next cell (Right, Space)")
-        self.play_button = self._button("Play", "playgroundPlayButton", "Step automatically")
+        self.prev_button = self._button("playgroundPrevButton")
+        self.next_button = self._button("playgroundNextButton")
+        self.play_button = self._button("playgroundPlayButton")
         self.play_button.setCheckable(True)
-        self.reset_button = self._button("Reset", "playgroundResetButton", "Back to the first output cell")
-        self.restore_button = self._button("Original numbers", "playgroundRestoreButton", "Undo your edits")
+        self.reset_button = self._button("playgroundResetButton")
+        self.restore_button = self._button("playgroundRestoreButton")
         buttons = QHBoxLayout()
         for b in (self.prev_button, self.next_button, self.play_button, self.reset_button, self.restore_button):
             buttons.addWidget(b)
@@ -172,13 +230,44 @@ class ConvPlayground(QWidget):
         self.reset_button.clicked.connect(self.reset)
         self.restore_button.clicked.connect(self._on_restore_clicked)
         self.timer.timeout.connect(self._on_timer_timeout)
+        self.retranslate()
         self.set_case(CASES[0].key)
 
-    def _button(self, text: str, name: str, tip: str) -> QPushButton:
-        button = _named(QPushButton(text), name)
-        button.setToolTip(tip)
+    def retranslate(self):
+        """Every text in the current language, re-rendered from the state: the lesson, the step, the edits and
+        Play stay as they are."""
+        self.prev_button.setText(self.tr("◀ Previous"))
+        self.prev_button.setToolTip(self.tr("Step back one output cell (Left)"))
+        self.next_button.setText(self.tr("Next ▶"))
+        self.next_button.setToolTip(self.tr("Step to the next cell (Right, Space)"))
+        self.play_button.setToolTip(self.tr("Step automatically"))
+        self.reset_button.setText(self.tr("Reset"))
+        self.reset_button.setToolTip(self.tr("Back to the first output cell"))
+        self.restore_button.setText(self.tr("Original numbers"))
+        self.restore_button.setToolTip(self.tr("Undo your edits"))
+        self._set_play_text()
+        for i, c in enumerate(CASES):
+            self.case_combo.setItemText(i, _tr(c.title))
+        if self._steps:  # not before the first lesson is loaded
+            self._write_titles()
+            self._filling = True  # a new tooltip emits itemChanged too
+            for table in (self.input_table, self.kernel_table):
+                for r in range(table.rowCount()):
+                    for col in range(table.columnCount()):
+                        item = table.item(r, col)
+                        if item is not None:
+                            item.setToolTip(self._cell_tip(bool(item.flags() & Qt.ItemIsEditable)))
+            self._filling = False
+            self._write_step()
+            self._render_message()
+
+    def _button(self, name: str) -> QPushButton:
+        button = _named(QPushButton(), name)
         button.setFocusPolicy(Qt.NoFocus)  # keeps Space and the arrows for stepping
         return button
+
+    def _set_play_text(self):
+        self.play_button.setText(self.tr("Pause") if self.play_button.isChecked() else self.tr("Play"))
 
     # Public API ----------------------------------------------------------------------------------------------
     def set_case(self, key: str):
@@ -238,7 +327,7 @@ class ConvPlayground(QWidget):
 
     @Slot(bool)
     def _on_play_toggled(self, playing: bool):
-        self.play_button.setText("Pause" if playing else "Play")
+        self._set_play_text()
         if playing:
             if self._index >= len(self._steps) - 1:
                 self._go(0)
@@ -255,11 +344,11 @@ class ConvPlayground(QWidget):
     @Slot(QTableWidgetItem)
     def _on_input_item_changed(self, item: QTableWidgetItem):
         before, _ = self._case.padding_amounts()
-        self._edit(item, self._x, item.row() - before, item.column() - before, "input")
+        self._edit(item, self._x, item.row() - before, item.column() - before)
 
     @Slot(QTableWidgetItem)
     def _on_kernel_item_changed(self, item: QTableWidgetItem):
-        self._edit(item, self._k, item.row(), item.column(), "kernel")
+        self._edit(item, self._k, item.row(), item.column())
 
     def keyPressEvent(self, event):
         if event.key() in (Qt.Key_Right, Qt.Key_Space):
@@ -277,19 +366,9 @@ class ConvPlayground(QWidget):
         self._k = np.array(c.kernel, dtype=float) if c.is_conv else None
         n = len(c.x)
         before, after = c.padding_amounts()
-        self.lesson_label.setText(c.lesson)
-        self.formula_label.setText("Output size: " + c.formula())
-        padded = f" + {before + after} zero padding" if before + after else ""
-        self.input_title.setText(f"Input {n}×{n}{padded}")
         self.kernel_table.setVisible(c.is_conv)
         self.pool_label.setVisible(not c.is_conv)
         self.operator_label.setText("⊛" if c.is_conv else "→")
-        if c.is_conv:
-            stride = f", stride {c.stride}" if c.stride > 1 else ""
-            self.kernel_title.setText(f"Kernel {len(c.kernel)}×{len(c.kernel)}{stride}")
-        else:
-            self.kernel_title.setText("Window")
-            self.pool_label.setText(f"{c.pool_size}×{c.pool_size}\n{c.pool} pool\nstride {c.pool_size}")
         self._filling = True
         size = n + before + after
         self.input_table.setRowCount(size)
@@ -306,48 +385,98 @@ class ConvPlayground(QWidget):
                 self.kernel_table.setItem(r, col, self._cell(self._k[r, col], True))
             _fit(self.kernel_table)
         self._filling = False
-        self._set_message("")
+        self._message = None
+        self._render_message()
         self._recompute()
         self.output_table.setRowCount(self._output.shape[0])
         self.output_table.setColumnCount(self._output.shape[0])
-        self.output_title.setText(f"Output {self._output.shape[0]}×{self._output.shape[0]}")
+        self._write_titles()
         self._go(0, force=True)
 
-    @staticmethod
-    def _cell(value: float, editable: bool) -> QTableWidgetItem:
+    def _write_titles(self):
+        """The lesson, the formula and the grids' titles of the case shown, in the current language."""
+        c = self._case
+        n, k, p = len(c.x), len(c.kernel or ()), c.pool_size
+        before, after = c.padding_amounts()
+        self.lesson_label.setText(_tr(c.lesson))
+        self.formula_label.setText(self.tr("Output size: {formula}").format(formula=formula_text(c)))
+        if before + after:
+            self.input_title.setText(
+                self.tr("Input {n}×{n} + {padding} zero padding").format(n=n, padding=before + after))
+        else:
+            self.input_title.setText(self.tr("Input {n}×{n}").format(n=n))
+        if c.is_conv and c.stride > 1:
+            self.kernel_title.setText(self.tr("Kernel {k}×{k}, stride {stride}").format(k=k, stride=c.stride))
+        elif c.is_conv:
+            self.kernel_title.setText(self.tr("Kernel {k}×{k}").format(k=k))
+        else:
+            self.kernel_title.setText(self.tr("Window"))
+            pools = {"max": self.tr("{p}×{p}\nmax pool\nstride {p}"), "avg": self.tr("{p}×{p}\navg pool\nstride {p}"),
+                     "sum": self.tr("{p}×{p}\nsum pool\nstride {p}")}
+            self.pool_label.setText(pools[c.pool].format(p=p))
+        m = self._output.shape[0]
+        self.output_title.setText(self.tr("Output {n}×{n}").format(n=m))
+
+    def _cell_tip(self, editable: bool) -> str:
+        if editable:
+            return self.tr("Type a number to change this value")
+        return self.tr("Zero padding ('same'): not part of the input")
+
+    def _cell(self, value: float, editable: bool) -> QTableWidgetItem:
         item = QTableWidgetItem(fmt(value))
         item.setTextAlignment(Qt.AlignCenter)
-        if editable:
-            item.setToolTip("Type a number to change this value")
-        else:
+        if not editable:
             item.setFlags(Qt.ItemIsEnabled)
             item.setForeground(QBrush(PAD_TEXT))
-            item.setToolTip("Zero padding ('same'): not part of the input")
+        item.setToolTip(self._cell_tip(editable))
         return item
 
-    def _edit(self, item: QTableWidgetItem, target: np.ndarray | None, r: int, col: int, what: str):
+    def _edit(self, item: QTableWidgetItem, target: np.ndarray | None, r: int, col: int):
         if self._filling or target is None or not item.flags() & Qt.ItemIsEditable:
             return
         old = target[r, col]
+        text = item.text()
         try:
-            target[r, col] = parse_number(item.text())
-        except ValueError as exc:
-            self._set_message(f"{exc}; {what} row {r + 1}, column {col + 1} keeps {fmt(old)}.")
+            target[r, col] = parse_number(text)
+        except ValueError:
+            self._message = (text, target is self._x, r, col, old)
         else:
-            self._set_message("")
+            self._message = None
             self._recompute()
+        self._render_message()
         self._filling = True
         item.setText(fmt(target[r, col]))
         self._filling = False
         _fit(item.tableWidget())
         self._go(self._index, force=True)
 
-    def _set_message(self, text: str):
-        self.message_label.setText(text)
-        self.message_label.setVisible(bool(text))
+    def _render_message(self):
+        """What the last edit went wrong with, in the current language (hidden when it went well)."""
+        if self._message is None:
+            self.message_label.setText("")
+            self.message_label.hide()
+            return
+        text, is_input, r, col, old = self._message
+        try:
+            parse_number(text)
+            problem = ""
+        except ValueError as exc:
+            problem = str(exc)
+        if is_input:
+            template = self.tr("{problem}; input row {row}, column {column} keeps {value}.")
+        else:
+            template = self.tr("{problem}; kernel row {row}, column {column} keeps {value}.")
+        self.message_label.setText(template.format(problem=problem, row=r + 1, column=col + 1, value=fmt(old)))
+        self.message_label.setVisible(True)
 
     def _recompute(self):
         self._output, self._steps = self._case.run(self._x, self._k)
+
+    def _write_step(self):
+        """The current cell's multiply-add (or pooling), numbered, in the current language."""
+        step = self._steps[self._index]
+        self.step_label.setText(self.tr("Step {step} of {steps}: out[{row}, {column}] = {arithmetic}").format(
+            step=self._index + 1, steps=len(self._steps), row=step.out_row, column=step.out_col, arithmetic=step.text))
 
     def _go(self, index: int, force: bool = False):
         index = max(0, min(index, len(self._steps) - 1))
@@ -380,8 +509,6 @@ class ConvPlayground(QWidget):
             self.output_table.setItem(r, col, item)
         _fit(self.output_table, [fmt(v) for v in self._output.ravel()])  # all values, so the width never jumps
         self._filling = False
-        self.step_label.setText(
-            f"Step {self._index + 1} of {len(self._steps)}: out[{step.out_row}, {step.out_col}] = {step.text}"
-        )
+        self._write_step()
         self.prev_button.setEnabled(self._index > 0)
         self.next_button.setEnabled(self._index < len(self._steps) - 1)

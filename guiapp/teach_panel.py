@@ -8,9 +8,10 @@ reports fine-tuning. Both only emit intent; the window's controller owns the sam
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,36 +32,57 @@ from PySide6.QtWidgets import (
 )
 
 from guiapp.evaluation_view import thumbnail
-from model.finetune import FineTuneSettings
+from guiapp.i18n import RetranslateMixin
+from model.finetune import MIN_SAMPLES, FineTuneSettings
 
-ID_ROLE = Qt.ItemDataRole.UserRole
+ID_ROLE = Qt.ItemDataRole.UserRole  # the sample's id; + 1 its label; + 2 when it was taught (ISO text)
 _S = FineTuneSettings()
-FINE_TUNE_TIP = (
-    "Continue training a copy of the current model on your samples, mixed with MNIST.\n\n"
-    f"• {_S.mnist_per_user} MNIST images for each of yours shown (a third of every batch is yours): a few hundred "
-    "drawings of one person would otherwise pull the network towards that style alone and it would start "
-    "misreading everybody else's.\n"
-    f"• Each of your samples shown {_S.user_repeats} times an epoch, randomly rotated, shifted and thickened, so "
-    "it learns your style rather than your exact pixels.\n"
-    f"• A low learning rate (Adam, {_S.learning_rate:g}, a tenth of training's) for {_S.epochs} epochs: the model "
-    "is already good and only needs nudging; a high rate would undo what 60,000 images taught it.\n"
-    f"• {_S.holdout:.0%} of your samples (at least one per digit that has two) are held back and never trained "
-    "on: the accuracy on them says whether it learned your handwriting or only memorised the samples.\n\n"
-    "The current model is kept: 'Revert to previous model' brings it back, and nothing is saved to disk "
-    "unless you save."
+_MONTHS = (
+    QT_TRANSLATE_NOOP("TeachPanel", "Jan"), QT_TRANSLATE_NOOP("TeachPanel", "Feb"),
+    QT_TRANSLATE_NOOP("TeachPanel", "Mar"), QT_TRANSLATE_NOOP("TeachPanel", "Apr"),
+    QT_TRANSLATE_NOOP("TeachPanel", "May"), QT_TRANSLATE_NOOP("TeachPanel", "Jun"),
+    QT_TRANSLATE_NOOP("TeachPanel", "Jul"), QT_TRANSLATE_NOOP("TeachPanel", "Aug"),
+    QT_TRANSLATE_NOOP("TeachPanel", "Sep"), QT_TRANSLATE_NOOP("TeachPanel", "Oct"),
+    QT_TRANSLATE_NOOP("TeachPanel", "Nov"), QT_TRANSLATE_NOOP("TeachPanel", "Dec"),
 )
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TeachPanel", text)
+
+
+def fine_tune_tip() -> str:
+    """How fine-tuning works, with the settings' numbers, in the current language (the Fine-tune button's tooltip)."""
+    return QCoreApplication.translate(
+        "TeachPanel",
+        "Continue training a copy of the current model on your samples, mixed with MNIST.\n\n"
+        "• {mnist_per_user} MNIST images for each of yours shown (a third of every batch is yours): a few hundred "
+        "drawings of one person would otherwise pull the network towards that style alone and it would start "
+        "misreading everybody else's.\n"
+        "• Each of your samples shown {user_repeats} times an epoch, randomly rotated, shifted and thickened, so "
+        "it learns your style rather than your exact pixels.\n"
+        "• A low learning rate (Adam, {learning_rate}, a tenth of training's) for {epochs} epochs: the model "
+        "is already good and only needs nudging; a high rate would undo what 60,000 images taught it.\n"
+        "• {holdout} of your samples (at least one per digit that has two) are held back and never trained "
+        "on: the accuracy on them says whether it learned your handwriting or only memorised the samples.\n\n"
+        "The current model is kept: 'Revert to previous model' brings it back, and nothing is saved to disk "
+        "unless you save."
+    ).format(mnist_per_user=_S.mnist_per_user, user_repeats=_S.user_repeats, learning_rate=f"{_S.learning_rate:g}",
+             epochs=_S.epochs, holdout=f"{_S.holdout:.0%}")
+
+
 def _short_date(iso: str) -> str:
-    """'2024-05-01T10:30:00+00:00' -> '1 May 12:30' in local time (the text as it is if it is no date)."""
+    """'2024-05-01T10:30:00+00:00' -> '1 May 12:30' (中文: '5月1日 12:30') in local time (the text as it is if it
+    is no date)."""
     try:
         when = dt.datetime.fromisoformat(iso).astimezone()
     except ValueError:
         return iso[:12]
-    return f"{when.day} {when:%b %H:%M}"
+    text = QCoreApplication.translate("TeachPanel", "{day} {month} {time}")
+    return text.format(day=when.day, month=_tr(_MONTHS[when.month - 1]), time=f"{when:%H:%M}")
 
 
-class LabelBar(QWidget):
+class LabelBar(RetranslateMixin, QWidget):
     """"This drawing is a: 0 1 … 9" buttons; ``labelRequested(int)`` when one is clicked."""
 
     labelRequested = Signal(int)
@@ -71,28 +93,37 @@ class LabelBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        caption = QLabel("Teach:")
-        caption.setToolTip("Store the drawing as a sample with this label (or press 0-9 on the canvas)")
-        layout.addWidget(caption)
+        self.caption = QLabel()
+        layout.addWidget(self.caption)
         self.buttons = []
         for digit in range(10):
             button = QPushButton(str(digit))
             button.setObjectName(f"teachDigit{digit}")
             button.setFixedWidth(button.fontMetrics().horizontalAdvance("0") + 14)
-            button.setToolTip(f"Store this drawing as a {digit} (key {digit} on the canvas)")
             button.setProperty("digit", digit)
             button.clicked.connect(self._on_button_clicked)
             layout.addWidget(button)
             self.buttons.append(button)
         layout.addStretch(1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.caption.setText(self.tr("Teach:"))
+        self.caption.setToolTip(self.tr("Store the drawing as a sample with this label (or press 0-9 on the canvas)"))
+        for digit, button in enumerate(self.buttons):
+            tip = self.tr("Store this drawing as a {digit} (key {digit} on the canvas)")
+            button.setToolTip(tip.format(digit=digit))
 
     @Slot()
     def _on_button_clicked(self) -> None:
         self.labelRequested.emit(int(self.sender().property("digit")))
 
 
-class TeachPanel(QWidget):
+class TeachPanel(RetranslateMixin, QWidget):
     """The sample browser and fine-tuning controls.
+
+    Its texts follow a language switch: the samples' captions and the counts are re-rendered from what they show,
+    and a status given as a function (see :meth:`show_status`) is asked again. (The results table holds numbers.)
 
     Signals
     -------
@@ -125,55 +156,44 @@ class TeachPanel(QWidget):
         self.samples.setObjectName("samplesList")
         self.samples.setViewMode(QListView.ViewMode.IconMode)
         self.samples.setIconSize(QSize(42, 42))
-        metrics = self.fontMetrics()
-        self.samples.setGridSize(QSize(metrics.horizontalAdvance("28 Nov 00:00") + 14, 54 + 2 * metrics.lineSpacing()))
         self.samples.setResizeMode(QListView.ResizeMode.Adjust)
         self.samples.setMovement(QListView.Movement.Static)
         self.samples.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.samples.setWordWrap(True)
-        self.delete_button = QPushButton("Delete")
+        self.delete_button = QPushButton()
         self.delete_button.setObjectName("deleteSampleButton")
         self.relabel_combo = QComboBox()
         self.relabel_combo.setObjectName("relabelCombo")
         self.relabel_combo.addItems([str(d) for d in range(10)])
-        self.relabel_button = QPushButton("Relabel as")
+        self.relabel_button = QPushButton()
         self.relabel_button.setObjectName("relabelButton")
-        self.export_button = QPushButton("Export…")
+        self.export_button = QPushButton()
         self.export_button.setObjectName("exportSamplesButton")
-        self.export_button.setToolTip("Save every sample to a .npz file (images, labels, strokes, dates)")
-        self.import_button = QPushButton("Import…")
+        self.import_button = QPushButton()
         self.import_button.setObjectName("importSamplesButton")
-        self.import_button.setToolTip("Add the samples of a .npz file exported by Digit Trainer")
 
-        self.fine_tune_button = QPushButton("Fine-tune on my samples")
+        self.fine_tune_button = QPushButton()
         self.fine_tune_button.setObjectName("fineTuneButton")
-        self.fine_tune_button.setToolTip(FINE_TUNE_TIP)
-        self.revert_button = QPushButton("Revert to previous model")
+        self.revert_button = QPushButton()
         self.revert_button.setObjectName("revertModelButton")
-        self.revert_button.setToolTip("Go back to the model from before the last fine-tuning")
         self.revert_button.setEnabled(False)
         self.fine_tune_progress = QProgressBar()
         self.fine_tune_progress.setObjectName("fineTuneProgress")
         self.fine_tune_progress.setRange(0, 1000)
         self.fine_tune_progress.setFormat("%p%")
-        self.fine_tune_status = QLabel("Label at least 10 drawings, then fine-tune. Hover the button for how.")
+        self._status: str | Callable[[], str] | None = None  # None: the hint shown before any fine-tuning
+        self.fine_tune_status = QLabel()
         self.fine_tune_status.setObjectName("fineTuneStatus")
         self.fine_tune_status.setWordWrap(True)
         self.fine_tune_status.setMinimumHeight(2 * self.fine_tune_status.fontMetrics().lineSpacing() + 4)
         self.results = QTableWidget(2, 3)
         self.results.setObjectName("fineTuneResults")
-        self.results.setHorizontalHeaderLabels(["Before", "After", "Change"])
-        self.results.setVerticalHeaderLabels(["MNIST test", "Your samples"])
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.results.horizontalHeader().setMinimumSectionSize(self.fontMetrics().horizontalAdvance("+100.00 pt") + 8)
         self.results.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.results.verticalHeader().setDefaultSectionSize(22)
-        self.results.setFixedHeight(
-            self.results.horizontalHeader().sizeHint().height() + 2 * 22 + 2 * self.results.frameWidth()
-        )
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.results.setToolTip("Accuracy of the model before and after fine-tuning, side by side")
 
         edit = QHBoxLayout()
         edit.addWidget(self.delete_button)
@@ -195,9 +215,8 @@ class TeachPanel(QWidget):
         tune.addWidget(self.fine_tune_status)
         tune.addWidget(self.results)
         tune.addStretch(1)
-        tune_box = QGroupBox("Fine-tune")
+        self.tune_box = tune_box = QGroupBox()
         tune_box.setLayout(tune)
-        tune_box.setFixedWidth(420)
         layout = QHBoxLayout(self)
         layout.addLayout(browser, 1)
         layout.addWidget(tune_box)
@@ -210,6 +229,35 @@ class TeachPanel(QWidget):
         self.revert_button.clicked.connect(self.revertRequested)
         self.samples.itemSelectionChanged.connect(self._on_samples_selection_changed)
         self.set_samples([])
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language, re-rendering the counts, captions, status and results."""
+        self.delete_button.setText(self.tr("Delete"))
+        self.relabel_button.setText(self.tr("Relabel as"))
+        self.export_button.setText(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr("Save every sample to a .npz file (images, labels, strokes, dates)"))
+        self.import_button.setText(self.tr("Import…"))
+        self.import_button.setToolTip(self.tr("Add the samples of a .npz file exported by Digit Trainer"))
+        self.fine_tune_button.setText(self.tr("Fine-tune on my samples"))
+        self.fine_tune_button.setToolTip(fine_tune_tip())
+        self.revert_button.setText(self.tr("Revert to previous model"))
+        self.revert_button.setToolTip(self.tr("Go back to the model from before the last fine-tuning"))
+        self.tune_box.setTitle(self.tr("Fine-tune"))
+        self.results.setHorizontalHeaderLabels([self.tr("Before"), self.tr("After"), self.tr("Change")])
+        self.results.setVerticalHeaderLabels([self.tr("MNIST test"), self.tr("Your samples")])
+        self.results.setToolTip(self.tr("Accuracy of the model before and after fine-tuning, side by side"))
+        self.results.setFixedHeight(
+            self.results.horizontalHeader().sizeHint().height() + 2 * 22 + 2 * self.results.frameWidth()
+        )
+        # The box is 420 px wide unless its two buttons need more in this language (the status label wraps).
+        buttons = self.fine_tune_button.sizeHint().width() + self.revert_button.sizeHint().width()
+        self.tune_box.setFixedWidth(max(420, buttons + 40))
+        for r in range(self.samples.count()):
+            self._caption(self.samples.item(r))
+        self._fit_grid()
+        self._update_counts()
+        self._render_status()
 
     # ----------------------------------------------------------------------------------------------------- public
     def set_samples(self, samples: list) -> None:
@@ -250,8 +298,11 @@ class TeachPanel(QWidget):
     def set_revert_available(self, available: bool) -> None:
         self.revert_button.setEnabled(available)
 
-    def show_status(self, text: str) -> None:
-        self.fine_tune_status.setText(text)
+    def show_status(self, text: str | Callable[[], str]) -> None:
+        """Show ``text`` under the fine-tuning buttons: a string, or a function that returns it in the current
+        language (asked again when the language changes)."""
+        self._status = text
+        self._render_status()
 
     @Slot(float)
     def set_progress(self, fraction: float) -> None:
@@ -274,14 +325,36 @@ class TeachPanel(QWidget):
                 for r in range(2)]
 
     # ----------------------------------------------------------------------------------------------- internals
-    @staticmethod
-    def _item(sample) -> QListWidgetItem:
-        item = QListWidgetItem(QIcon(thumbnail(sample.image, 42)), f"{sample.label}\n{_short_date(sample.created)}")
+    def _item(self, sample) -> QListWidgetItem:
+        item = QListWidgetItem(QIcon(thumbnail(sample.image, 42)), "")
         item.setData(ID_ROLE, int(sample.id))
         item.setData(ID_ROLE + 1, int(sample.label))
-        item.setToolTip(f"Sample {sample.id}: a {sample.label}, taught {sample.created}")
+        item.setData(ID_ROLE + 2, str(sample.created))
         item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self._caption(item)
         return item
+
+    def _caption(self, item: QListWidgetItem) -> None:
+        """The item's caption (label and date) and tooltip in the current language."""
+        created = item.data(ID_ROLE + 2)
+        item.setText(f"{item.data(ID_ROLE + 1)}\n{_short_date(created)}")
+        item.setToolTip(self.tr("Sample {id}: a {label}, taught {created}").format(
+            id=item.data(ID_ROLE), label=item.data(ID_ROLE + 1), created=created))
+
+    def _fit_grid(self) -> None:
+        """Grid cells wide enough for the widest date caption in the current language."""
+        metrics = self.fontMetrics()
+        widest = max(metrics.horizontalAdvance(_short_date(f"2024-{m:02d}-28T00:00:00")) for m in range(1, 13))
+        self.samples.setGridSize(QSize(widest + 14, 54 + 2 * metrics.lineSpacing()))
+
+    def _render_status(self) -> None:
+        status = self._status
+        if status is None:
+            text = self.tr("Label at least {count} drawings, then fine-tune. Hover the button for how.").format(
+                count=MIN_SAMPLES)
+        else:
+            text = status() if callable(status) else status
+        self.fine_tune_status.setText(text)
 
     def _selected_ids(self) -> list[int]:
         return [int(item.data(ID_ROLE)) for item in self.samples.selectedItems()]
@@ -289,7 +362,8 @@ class TeachPanel(QWidget):
     def _update_counts(self) -> None:
         counts = np.bincount(self.labels(), minlength=10) if self.samples.count() else np.zeros(10, int)
         per_digit = "  ".join(f"{d}: {n}" for d, n in enumerate(counts))
-        self.counts_label.setText(f"<b>{self.samples.count()} samples</b> · {per_digit}")
+        self.counts_label.setText(self.tr("<b>{count} samples</b> · {per_digit}").format(
+            count=self.samples.count(), per_digit=per_digit))
         self._on_samples_selection_changed()
 
     @Slot()

@@ -2,12 +2,234 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ChannelDetail</name>
+    <message>
+        <source>Close the enlarged view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>min {low:.3g} · max {high:.3g} · mean {mean:.3g}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConvPlayground</name>
+    <message>
+        <source>Convolution, valid padding</source>
+        <translation>卷积，valid 填充</translation>
+    </message>
+    <message>
+        <source>A 3×3 kernel fits a 5×5 input in 3×3 places: the map shrinks.</source>
+        <translation>3×3 的卷积核在 5×5 的输入上能放 3×3 个位置：特征图变小了。</translation>
+    </message>
+    <message>
+        <source>Convolution, same padding</source>
+        <translation>卷积，same 填充</translation>
+    </message>
+    <message>
+        <source>A border of zeros lets the 3×3 kernel visit every pixel: 5×5 stays 5×5.</source>
+        <translation>四周填一圈 0，3×3 的卷积核就能经过每一个像素：5×5 仍是 5×5。</translation>
+    </message>
+    <message>
+        <source>Convolution, stride 2 (same padding)</source>
+        <translation>卷积，步长 2（same 填充）</translation>
+    </message>
+    <message>
+        <source>Jumping two pixels a step halves the map, rounding up: 5×5 becomes 3×3 (valid padding would give 2×2).</source>
+        <translation>每步跳两个像素，特征图减半并向上取整：5×5 变成 3×3（valid 填充则得到 2×2）。</translation>
+    </message>
+    <message>
+        <source>Max pooling 2×2</source>
+        <translation>最大池化 2×2</translation>
+    </message>
+    <message>
+        <source>Each 2×2 block keeps its largest value: 4×4 becomes 2×2.</source>
+        <translation>每个 2×2 块保留最大值：4×4 变成 2×2。</translation>
+    </message>
+    <message>
+        <source>Average pooling 2×2</source>
+        <translation>平均池化 2×2</translation>
+    </message>
+    <message>
+        <source>Each 2×2 block becomes its mean: 4×4 becomes 2×2.</source>
+        <translation>每个 2×2 块取平均值：4×4 变成 2×2。</translation>
+    </message>
+    <message>
+        <source>Sum pooling 2×2</source>
+        <translation>求和池化 2×2</translation>
+    </message>
+    <message>
+        <source>Each 2×2 block becomes its sum: 4×4 becomes 2×2.</source>
+        <translation>每个 2×2 块取总和：4×4 变成 2×2。</translation>
+    </message>
+    <message>
+        <source>max pool: out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}</source>
+        <translation>最大池化：out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}</translation>
+    </message>
+    <message>
+        <source>avg pool: out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}</source>
+        <translation>平均池化：out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}</translation>
+    </message>
+    <message>
+        <source>sum pool: out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}</source>
+        <translation>求和池化：out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}</translation>
+    </message>
+    <message>
+        <source>valid: out = ⌊(n−k)/s⌋ + 1 = ⌊({n}−{k})/{s}⌋ + 1 = {out}</source>
+        <translation>valid 填充：out = ⌊(n−k)/s⌋ + 1 = ⌊({n}−{k})/{s}⌋ + 1 = {out}</translation>
+    </message>
+    <message>
+        <source>same: out = ⌈n/s⌉ = ⌈{n}/{s}⌉ = {out}; zeros added = max((out−1)·s + k − n, 0) = max(({out}−1)·{s} + {k} − {n}, 0) = {total}: {before} top/left, {after} bottom/right</source>
+        <translation>same 填充：out = ⌈n/s⌉ = ⌈{n}/{s}⌉ = {out}；补零数 = max((out−1)·s + k − n, 0) = max(({out}−1)·{s} + {k} − {n}, 0) = {total}：上/左 {before} 个，下/右 {after} 个</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a number</source>
+        <translation>“{text}”不是数字</translation>
+    </message>
+    <message>
+        <source>“{text}” is out of range: use numbers between −{limit} and {limit}</source>
+        <translation>“{text}”超出范围：请使用 −{limit} 到 {limit} 之间的数字</translation>
+    </message>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ 上一步</translation>
+    </message>
+    <message>
+        <source>Step back one output cell (Left)</source>
+        <translation>后退一个输出格（←）</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一步 ▶</translation>
+    </message>
+    <message>
+        <source>Step to the next cell (Right, Space)</source>
+        <translation>前进到下一个输出格（→、空格）</translation>
+    </message>
+    <message>
+        <source>Step automatically</source>
+        <translation>自动逐步演示</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <source>Back to the first output cell</source>
+        <translation>回到第一个输出格</translation>
+    </message>
+    <message>
+        <source>Original numbers</source>
+        <translation>恢复原始数值</translation>
+    </message>
+    <message>
+        <source>Undo your edits</source>
+        <translation>撤销你的修改</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Output size: {formula}</source>
+        <translation>输出尺寸：{formula}</translation>
+    </message>
+    <message>
+        <source>Input {n}×{n} + {padding} zero padding</source>
+        <translation>输入 {n}×{n} + {padding} 个补零（填充）</translation>
+    </message>
+    <message>
+        <source>Input {n}×{n}</source>
+        <translation>输入 {n}×{n}</translation>
+    </message>
+    <message>
+        <source>Kernel {k}×{k}, stride {stride}</source>
+        <translation>卷积核 {k}×{k}，步长 {stride}</translation>
+    </message>
+    <message>
+        <source>Kernel {k}×{k}</source>
+        <translation>卷积核 {k}×{k}</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>池化窗口</translation>
+    </message>
+    <message>
+        <source>{p}×{p}
+max pool
+stride {p}</source>
+        <translation>{p}×{p}
+最大池化
+步长 {p}</translation>
+    </message>
+    <message>
+        <source>{p}×{p}
+avg pool
+stride {p}</source>
+        <translation>{p}×{p}
+平均池化
+步长 {p}</translation>
+    </message>
+    <message>
+        <source>{p}×{p}
+sum pool
+stride {p}</source>
+        <translation>{p}×{p}
+求和池化
+步长 {p}</translation>
+    </message>
+    <message>
+        <source>Output {n}×{n}</source>
+        <translation>输出 {n}×{n}</translation>
+    </message>
+    <message>
+        <source>Type a number to change this value</source>
+        <translation>输入一个数字来修改这个值</translation>
+    </message>
+    <message>
+        <source>Zero padding (&apos;same&apos;): not part of the input</source>
+        <translation>补零填充（&apos;same&apos;）：不属于输入</translation>
+    </message>
+    <message>
+        <source>{problem}; input row {row}, column {column} keeps {value}.</source>
+        <translation>{problem}；输入第 {row} 行第 {column} 列保持 {value}。</translation>
+    </message>
+    <message>
+        <source>{problem}; kernel row {row}, column {column} keeps {value}.</source>
+        <translation>{problem}；卷积核第 {row} 行第 {column} 列保持 {value}。</translation>
+    </message>
+    <message>
+        <source>Step {step} of {steps}: out[{row}, {column}] = {arithmetic}</source>
+        <translation>第 {step} 步，共 {steps} 步：out[{row}, {column}] = {arithmetic}</translation>
+    </message>
+</context>
+<context>
     <name>DrawCanvas</name>
     <message>
         <source>Draw a digit here
 or drop an image file</source>
         <translation>在这里写一个数字
 或拖入一张图片</translation>
+    </message>
+    <message>
+        <source>&apos;{url}&apos; is not a local file; save it to disk first, then drop it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;{path}&apos; is a folder, not an image file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;{path}&apos; could not be loaded: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;{path}&apos; shows no ink: the picture looks blank.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -55,6 +277,214 @@ or drop an image file</source>
     <message>
         <source>Computing the saliency map</source>
         <translation>计算显著性图</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationView</name>
+    <message>
+        <source>Evaluate</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Evaluate the current model on the 10,000 MNIST test images (Ctrl+E)</source>
+        <translation>在 10,000 张 MNIST 测试图像上评估当前模型（Ctrl+E）</translation>
+    </message>
+    <message>
+        <source>After each training run</source>
+        <translation>每次训练结束后评估</translation>
+    </message>
+    <message>
+        <source>Evaluate on the whole test set as soon as a training run completes</source>
+        <translation>每次训练一结束就在整个测试集上评估</translation>
+    </message>
+    <message>
+        <source>Evaluating… %p%</source>
+        <translation>正在评估… %p%</translation>
+    </message>
+    <message>
+        <source>Rows: the true digit (with its accuracy). Columns: what the model said. Click a cell to see its images.</source>
+        <translation>行：真实数字（及其准确率）。列：模型的预测。点击格子查看其中的图像。</translation>
+    </message>
+    <message>
+        <source>Click an image to draw it on the canvas and see its prediction and feature maps</source>
+        <translation>点击图像，把它画到画布上，查看它的预测和特征图</translation>
+    </message>
+    <message>
+        <source>Rows: the true digit and its accuracy. Columns: what the model said. Blue is right, red wrong (darker, more). Click a cell to see its images.</source>
+        <translation>混淆矩阵的行：真实数字及其准确率。列：模型的预测。蓝色是对的，红色是错的（颜色越深，数量越多）。点击格子查看其中的图像。</translation>
+    </message>
+    <message>
+        <source>Not evaluated yet: train a model or press Evaluate.</source>
+        <translation>尚未评估：请训练一个模型或按“评估”。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Test accuracy {accuracy} %&lt;/b&gt;&lt;br&gt;loss {loss}&lt;br&gt;{mistakes} mistakes in {images} test images</source>
+        <translation>&lt;b&gt;测试准确率 {accuracy} %&lt;/b&gt;&lt;br&gt;损失 {loss}&lt;br&gt;{images} 张测试图像中错了 {mistakes} 张</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;The model has changed since this evaluation; press Evaluate.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;这次评估之后模型已经变了；请按“评估”。&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>No mistakes at all.</source>
+        <translation>一个错误也没有。</translation>
+    </message>
+    <message>
+        <source>Click a cell of the matrix to see its images.</source>
+        <translation>点击混淆矩阵的格子查看其中的图像。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{count}&lt;/b&gt; test images of a {true} read correctly, least confident first</source>
+        <translation>&lt;b&gt;{count}&lt;/b&gt; 张数字 {true} 的测试图像被认对，最没把握的排在前面</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{count}&lt;/b&gt; test images of a {true} read as {predicted}, most confident first</source>
+        <translation>&lt;b&gt;{count}&lt;/b&gt; 张数字 {true} 的测试图像被认成 {predicted}，最有把握的排在前面</translation>
+    </message>
+    <message>
+        <source> (showing {shown})</source>
+        <translation>（显示 {shown} 张）</translation>
+    </message>
+    <message>
+        <source>On the canvas: test image #{index}, a {true} (the evaluation read it as {predicted}). The canvas re-centres it, so the live answer may differ a little.</source>
+        <translation>画布上：测试图像 #{index}，数字 {true}（评估时被认成 {predicted}）。画布会把它重新居中，所以实时预测可能略有不同。</translation>
+    </message>
+    <message>
+        <source>{count} test images of a {true} read correctly</source>
+        <translation>{count} 张数字 {true} 的测试图像被认对</translation>
+    </message>
+    <message>
+        <source>{count} test images of a {true} read as {predicted}</source>
+        <translation>{count} 张数字 {true} 的测试图像被认成 {predicted}</translation>
+    </message>
+    <message>
+        <source>Test image #{index}: true {true}, predicted {predicted} with probability {probability}. Click to draw it on the canvas.</source>
+        <translation>测试图像 #{index}：真实为 {true}，预测为 {predicted}，概率 {probability}。点击把它画到画布上。</translation>
+    </message>
+</context>
+<context>
+    <name>FeatureMapView</name>
+    <message>
+        <source>Draw a digit to see what every layer of the network computes from it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Click a map to enlarge it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} · channel {channel} of {count} · {h}×{w}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImproveController</name>
+    <message>
+        <source>Saliency</source>
+        <translation>显著性</translation>
+    </message>
+    <message>
+        <source>Colour the pixels whose change would move the predicted digit&apos;s probability most (|∂p/∂input|, averaged over a few noisy copies of the drawing)</source>
+        <translation>给那些一改变就最能影响预测数字概率的像素上色（|∂p/∂input|，在几份加了噪声的绘图副本上取平均）</translation>
+    </message>
+    <message>
+        <source>Opening your samples</source>
+        <translation>打开你的样本</translation>
+    </message>
+    <message>
+        <source>Draw a digit first, then press its key (0-9) to store it as a sample.</source>
+        <translation>先画一个数字，再按它的数字键（0-9）把它存为样本。</translation>
+    </message>
+    <message>
+        <source>Storing the sample</source>
+        <translation>保存样本</translation>
+    </message>
+    <message>
+        <source>Stored as a {digit} (sample {id}, {count} in all). Draw the next one.</source>
+        <translation>已存为 {digit}（样本 {id}，共 {count} 个）。请画下一个。</translation>
+    </message>
+    <message>
+        <source>Deleted {count} sample(s).</source>
+        <translation>已删除 {count} 个样本。</translation>
+    </message>
+    <message>
+        <source>Relabelled as {label}: {count} sample(s).</source>
+        <translation>已把 {count} 个样本的标签改为 {label}。</translation>
+    </message>
+    <message>
+        <source>Changing samples</source>
+        <translation>修改样本</translation>
+    </message>
+    <message>
+        <source>Export samples</source>
+        <translation>导出样本</translation>
+    </message>
+    <message>
+        <source>NumPy archive (*.npz)</source>
+        <translation>NumPy 归档 (*.npz)</translation>
+    </message>
+    <message>
+        <source>Import samples</source>
+        <translation>导入样本</translation>
+    </message>
+    <message>
+        <source>Exporting samples</source>
+        <translation>导出样本</translation>
+    </message>
+    <message>
+        <source>Exported {count} samples to {path}</source>
+        <translation>已导出 {count} 个样本到 {path}</translation>
+    </message>
+    <message>
+        <source>Importing samples</source>
+        <translation>导入样本</translation>
+    </message>
+    <message>
+        <source>Imported {count} samples from {path}</source>
+        <translation>已从 {path} 导入 {count} 个样本</translation>
+    </message>
+    <message>
+        <source>The engine is busy: fine-tune when it is done.</source>
+        <translation>引擎正忙：请等它完成后再微调。</translation>
+    </message>
+    <message>
+        <source>Fine-tuning needs at least {minimum} samples; you have {count}. Draw digits and press their keys (0-9) on the canvas to add some.</source>
+        <translation>微调至少需要 {minimum} 个样本；你现在有 {count} 个。在画布上画数字并按对应的数字键（0-9）来添加。</translation>
+    </message>
+    <message>
+        <source>Fine-tuning on {count} samples mixed with MNIST… (Esc stops)</source>
+        <translation>正在用 {count} 个样本（混合 MNIST）微调…（按 Esc 停止）</translation>
+    </message>
+    <message>
+        <source>The engine is busy: revert when it is done.</source>
+        <translation>引擎正忙：请等它完成后再恢复。</translation>
+    </message>
+    <message>
+        <source>Fine-tuning did not finish; the model is unchanged.</source>
+        <translation>微调没有完成；模型没有改变。</translation>
+    </message>
+    <message>
+        <source>Done in {seconds} s ({trained} samples trained on, {held_out} held out). The fine-tuned model is in use: save it to keep it, or revert.</source>
+        <translation>用时 {seconds} s 完成（{trained} 个样本用于训练，{held_out} 个留作检验）。现在使用的是微调后的模型：要保留请保存，否则可以恢复。</translation>
+    </message>
+    <message>
+        <source>The engine is busy: evaluate when it is done.</source>
+        <translation>引擎正忙：请等它完成后再评估。</translation>
+    </message>
+</context>
+<context>
+    <name>LabelBar</name>
+    <message>
+        <source>Teach:</source>
+        <translation>教它：</translation>
+    </message>
+    <message>
+        <source>Store the drawing as a sample with this label (or press 0-9 on the canvas)</source>
+        <translation>把绘图以这个标签存为样本（也可以在画布上按 0-9）</translation>
+    </message>
+    <message>
+        <source>Store this drawing as a {digit} (key {digit} on the canvas)</source>
+        <translation>把这个绘图存为 {digit}（画布上按 {digit} 键）</translation>
     </message>
 </context>
 <context>
@@ -624,14 +1054,161 @@ or drop an image file</source>
         <translation>模型看到的输入：裁剪后的手写数字，缩放到 20 px，居中放在 28×28 中</translation>
     </message>
     <message>
-        <source>Model input
-28 × 28</source>
-        <translation>模型输入
-28 × 28</translation>
+        <source>Model input, 28 × 28</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>digit</source>
         <translation>数字</translation>
+    </message>
+</context>
+<context>
+    <name>TeachPanel</name>
+    <message>
+        <source>Jan</source>
+        <translation>1月</translation>
+    </message>
+    <message>
+        <source>Feb</source>
+        <translation>2月</translation>
+    </message>
+    <message>
+        <source>Mar</source>
+        <translation>3月</translation>
+    </message>
+    <message>
+        <source>Apr</source>
+        <translation>4月</translation>
+    </message>
+    <message>
+        <source>May</source>
+        <translation>5月</translation>
+    </message>
+    <message>
+        <source>Jun</source>
+        <translation>6月</translation>
+    </message>
+    <message>
+        <source>Jul</source>
+        <translation>7月</translation>
+    </message>
+    <message>
+        <source>Aug</source>
+        <translation>8月</translation>
+    </message>
+    <message>
+        <source>Sep</source>
+        <translation>9月</translation>
+    </message>
+    <message>
+        <source>Oct</source>
+        <translation>10月</translation>
+    </message>
+    <message>
+        <source>Nov</source>
+        <translation>11月</translation>
+    </message>
+    <message>
+        <source>Dec</source>
+        <translation>12月</translation>
+    </message>
+    <message>
+        <source>Continue training a copy of the current model on your samples, mixed with MNIST.
+
+• {mnist_per_user} MNIST images for each of yours shown (a third of every batch is yours): a few hundred drawings of one person would otherwise pull the network towards that style alone and it would start misreading everybody else&apos;s.
+• Each of your samples shown {user_repeats} times an epoch, randomly rotated, shifted and thickened, so it learns your style rather than your exact pixels.
+• A low learning rate (Adam, {learning_rate}, a tenth of training&apos;s) for {epochs} epochs: the model is already good and only needs nudging; a high rate would undo what 60,000 images taught it.
+• {holdout} of your samples (at least one per digit that has two) are held back and never trained on: the accuracy on them says whether it learned your handwriting or only memorised the samples.
+
+The current model is kept: &apos;Revert to previous model&apos; brings it back, and nothing is saved to disk unless you save.</source>
+        <translation>在你的样本（混合 MNIST）上继续训练当前模型的一个副本。
+
+• 你的每个样本配 {mnist_per_user} 张 MNIST 图像（每个批次有三分之一是你的）：否则一个人画的几百个数字会把网络拉向这一种笔迹，它就会开始认错其他人写的字。
+• 你的每个样本每轮出现 {user_repeats} 次，并随机旋转、平移和加粗，让它学到你的笔迹风格，而不是死记像素。
+• 用较低的学习率（Adam，{learning_rate}，训练时的十分之一）训练 {epochs} 轮：模型已经不错，只需要微调；学习率太高会毁掉 60,000 张图像教给它的东西。
+• 你的样本中有 {holdout}（每个至少有两个样本的数字至少一个）被留出，从不参与训练：它们上面的准确率说明模型是学会了你的笔迹，还是只记住了这些样本。
+
+当前模型会被保留：“恢复为之前的模型”可以把它找回来；除非你保存，否则不会写入磁盘。</translation>
+    </message>
+    <message>
+        <source>{day} {month} {time}</source>
+        <translation>{month}{day}日 {time}</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Relabel as</source>
+        <translation>标签改为</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Save every sample to a .npz file (images, labels, strokes, dates)</source>
+        <translation>把所有样本保存到 .npz 文件（图像、标签、笔画、日期）</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Add the samples of a .npz file exported by Digit Trainer</source>
+        <translation>添加 Digit Trainer 导出的 .npz 文件中的样本</translation>
+    </message>
+    <message>
+        <source>Fine-tune on my samples</source>
+        <translation>用我的样本微调</translation>
+    </message>
+    <message>
+        <source>Revert to previous model</source>
+        <translation>恢复为之前的模型</translation>
+    </message>
+    <message>
+        <source>Go back to the model from before the last fine-tuning</source>
+        <translation>回到上次微调之前的模型</translation>
+    </message>
+    <message>
+        <source>Fine-tune</source>
+        <translation>微调</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>微调前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>微调后</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>MNIST test</source>
+        <translation>MNIST 测试集</translation>
+    </message>
+    <message>
+        <source>Your samples</source>
+        <translation>你的样本</translation>
+    </message>
+    <message>
+        <source>Accuracy of the model before and after fine-tuning, side by side</source>
+        <translation>微调前后模型的准确率对比</translation>
+    </message>
+    <message>
+        <source>Sample {id}: a {label}, taught {created}</source>
+        <translation>样本 {id}：数字 {label}，添加于 {created}</translation>
+    </message>
+    <message>
+        <source>Label at least {count} drawings, then fine-tune. Hover the button for how.</source>
+        <translation>至少给 {count} 个绘图加上标签，然后微调。把鼠标停在按钮上可查看做法。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{count} samples&lt;/b&gt; · {per_digit}</source>
+        <translation>&lt;b&gt;{count} 个样本&lt;/b&gt; · {per_digit}</translation>
     </message>
 </context>
 <context>
@@ -660,12 +1237,12 @@ or drop an image file</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <source>Loss (categorical cross-entropy)</source>
-        <translation>损失（分类交叉熵）</translation>
+        <source>Loss</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>loss</source>
-        <translation>损失</translation>
+        <source>cross-entropy</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Accuracy</source>

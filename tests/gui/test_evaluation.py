@@ -148,3 +148,39 @@ def test_saliency_overlay_follows_the_drawing(improve_window, qtbot):
     with qtbot.waitSignal(w.saliencyShown, timeout=30_000) as again:
         draw_digit(w, qtbot, digits[1])
     assert canvas.has_overlay() and str(again.args[0].digit) == w.findChild(QLabel, "predictionLabel").text()[0]
+
+
+def test_evaluation_texts_follow_a_language_switch_and_keep_the_state(qtbot, qapp):
+    """The summary, the stale note, the gallery's title and tooltips and the canvas note are re-rendered from the
+    evaluation in 中文 and back; the matrix and the cell shown stay as they were."""
+    from guiapp import i18n
+    from guiapp.evaluation_view import EvaluationView
+    from model.evaluation import summarise
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 10, 300)
+    probabilities = np.eye(10)[np.where(rng.random(300) < 0.8, labels, (labels + 1) % 10)] * 0.9 + 0.01
+    view = EvaluationView()
+    qtbot.addWidget(view)
+    view.show()
+    ev = summarise(probabilities, labels)
+    view.set_evaluation(ev, rng.integers(0, 255, (300, 28, 28)).astype(np.uint8), labels)
+    view.mark_stale()
+    view.gallery.itemClicked.emit(view.gallery.item(0))
+    cell, counts = view.current_cell(), view.matrix_counts()
+    english = (view.summary.text(), view.gallery_title.text(), view.note.text())
+    assert "Test accuracy" in english[0] and "model has changed" in english[0]
+    try:
+        assert i18n.set_language(qapp, i18n.CHINESE, save=False)
+        qtbot.waitUntil(lambda: view.evaluate_button.text() == "评估", timeout=5_000)
+        assert "测试准确率" in view.summary.text() and "模型已经变了" in view.summary.text()
+        assert f"{ev.accuracy * 100:.2f} %" in view.summary.text()
+        assert "被认成" in view.gallery_title.text() and "画布上" in view.note.text()
+        assert "概率" in view.gallery.item(0).toolTip()
+        assert "被认" in view.matrix.item(*cell).toolTip()
+        assert view.current_cell() == cell
+        np.testing.assert_array_equal(view.matrix_counts(), counts)
+    finally:
+        i18n.set_language(qapp, i18n.ENGLISH, save=False)
+    qtbot.waitUntil(lambda: view.evaluate_button.text() == "Evaluate", timeout=5_000)
+    assert (view.summary.text(), view.gallery_title.text(), view.note.text()) == english

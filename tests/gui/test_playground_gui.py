@@ -158,3 +158,37 @@ def test_play_runs_to_the_end_and_reset_goes_back(playground, qtbot):
     qtbot.mouseClick(_button(playground, "playgroundResetButton"), Qt.LeftButton)
     assert playground.current_step() == 0
     assert _texts(playground.output_table) == [["6", ""], ["", ""]]
+
+
+def test_every_lesson_text_is_marked_for_translation():
+    from guiapp.playground import CASE_TEXTS
+
+    assert {t for c in CASES for t in (c.title, c.lesson)} == set(CASE_TEXTS)
+
+
+def test_switching_to_chinese_keeps_the_lesson_step_and_edit(playground, qtbot, qapp):
+    from guiapp import i18n
+
+    playground.set_case("same")
+    playground.next_step()
+    playground.next_step()
+    playground.input_table.item(1, 1).setText("abc")
+    english = (playground.step_label.text(), playground.formula_label.text(), playground.message_label.text())
+    assert english[2] == "“abc” is not a number; input row 1, column 1 keeps 3."
+    try:
+        assert i18n.set_language(qapp, i18n.CHINESE, save=False)
+        qtbot.waitUntil(lambda: playground.next_button.text() == "下一步 ▶", timeout=5_000)
+        assert playground.case().key == "same" and playground.current_step() == 2
+        assert playground.step_label.text().startswith("第 3 步，共 25 步：out[0, 2] = ")
+        assert playground.formula_label.text().startswith("输出尺寸：same 填充：out = ⌈n/s⌉")
+        assert playground.case_combo.currentText() == "卷积，same 填充"
+        assert playground.message_label.text() == "“abc”不是数字；输入第 1 行第 1 列保持 3。"
+        assert playground.play_button.text() == "播放"
+        playground.set_case("max")
+        assert playground.pool_label.text() == "2×2\n最大池化\n步长 2"
+    finally:
+        i18n.set_language(qapp, i18n.ENGLISH, save=False)
+    qtbot.waitUntil(lambda: playground.next_button.text() == "Next ▶", timeout=5_000)
+    assert playground.pool_label.text() == "2×2\nmax pool\nstride 2"
+    playground.set_case("same")
+    assert playground.formula_label.text() == english[1]

@@ -205,3 +205,31 @@ def test_fine_tuning_is_stopped_by_the_stop_button_and_train_waits_for_it(taught
     qtbot.waitUntil(lambda: not w.controller.busy, timeout=60_000)
     assert runs == [] and w.controller.model_info.source == before
     assert "unchanged" in w.findChild(QLabel, "fineTuneStatus").text()
+
+
+def test_teach_texts_follow_a_language_switch_and_keep_their_state(improve_window, qtbot, qapp):
+    """中文 and back: the teach panel, the label bar and the saliency toggle re-translate, and the status of the last
+    fine-tune attempt is re-rendered in the new language rather than left in the old one."""
+    from guiapp import i18n
+
+    w = improve_window
+    panel = w.improve.teach_panel
+    with qtbot.waitSignal(w.fineTuneFinished, timeout=5_000):
+        w.findChild(QPushButton, "fineTuneButton").click()
+    status = w.findChild(QLabel, "fineTuneStatus")
+    fine_tune, toggle = w.findChild(QPushButton, "fineTuneButton"), w.improve.saliency_toggle
+    assert "at least 10" in status.text() and fine_tune.text() == "Fine-tune on my samples"
+    try:
+        assert i18n.set_language(qapp, i18n.CHINESE, save=False)
+        qtbot.waitUntil(lambda: fine_tune.text() == "用我的样本微调", timeout=5_000)
+        assert "至少需要 10 个样本" in status.text()
+        assert toggle.text() == "显著性" and w.improve.label_bar.caption.text() == "教它："
+        assert panel.results.horizontalHeaderItem(0).text() == "微调前"
+        assert "0 个样本" in w.findChild(QLabel, "sampleCounts").text()
+        assert "测试准确率" not in w.findChild(QLabel, "evaluationSummary").text()  # not evaluated yet…
+        assert "尚未评估" in w.findChild(QLabel, "evaluationSummary").text()  # …and says so in Chinese
+    finally:
+        i18n.set_language(qapp, i18n.ENGLISH, save=False)
+    qtbot.waitUntil(lambda: fine_tune.text() == "Fine-tune on my samples", timeout=5_000)
+    assert "at least 10" in status.text() and toggle.text() == "Saliency"
+    assert panel.results.horizontalHeaderItem(0).text() == "Before"
