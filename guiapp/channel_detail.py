@@ -7,8 +7,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout
 
-from guiapp.layer_maps import ACTIVATION_CMAP, BAR_WIDTH, title_label
+from guiapp.layer_maps import ACTIVATION_CMAP, BAR_WIDTH, style_image_plot, title_label
 from guiapp.ranges import value_range
+from guiapp.theme import PaletteFollower
 
 DETAIL_PX = 220
 
@@ -32,12 +33,11 @@ class ChannelDetail(QFrame):
         self.title = title_label()
         close = QToolButton()
         close.setText("✕")
-        close.setToolTip("Close the enlarged view")
+        close.setToolTip(self.tr("Close the enlarged view"))
         close.clicked.connect(self.closed)
         self.range = QLabel()
         self.range.setWordWrap(True)
         self.glw = pg.GraphicsLayoutWidget()
-        self.glw.setBackground(None)
         self.glw.setFixedHeight(DETAIL_PX)
         vb = self.glw.addViewBox(row=0, col=0)
         vb.setAspectLocked(True)
@@ -59,11 +59,13 @@ class ChannelDetail(QFrame):
         layout.addWidget(self.glw)
         layout.addWidget(self.range)
         layout.addStretch(1)
+        PaletteFollower(self, lambda: style_image_plot(self.glw, self.bar))
 
     def show_channel(self, title: str, img: np.ndarray) -> None:
         """Show ``img`` (h, w) under ``title``, its colour scale spanning its own finite values."""
         self.title.setText(title)
-        self.range.setText(f"min {float(img.min()):.3g} · max {float(img.max()):.3g} · mean {float(img.mean()):.3g}")
+        text = self.tr("min {low:.3g} · max {high:.3g} · mean {mean:.3g}")
+        self.range.setText(text.format(low=float(img.min()), high=float(img.max()), mean=float(img.mean())))
         self.image.setImage(img, autoLevels=False)
         self.bar.setLevels(value_range(img))
         self.vb.setRange(xRange=(0, img.shape[1]), yRange=(0, img.shape[0]), padding=0)

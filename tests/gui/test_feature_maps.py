@@ -7,8 +7,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
 import pytest  # noqa: E402
-from PySide6.QtCore import QPoint, Qt  # noqa: E402
-from PySide6.QtWidgets import QLabel  # noqa: E402
+from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QColor, QPalette  # noqa: E402
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea  # noqa: E402
 
 from guiapp.feature_maps import FeatureMapView  # noqa: E402
 from guiapp.kernel_view import KernelView  # noqa: E402
@@ -28,6 +29,15 @@ SEED = [
 def activations(spec, seed=0):
     rng = np.random.default_rng(seed)
     return [Activation(name, kind, rng.random((1, *shape)).astype(np.float32) * 3) for name, kind, shape in spec]
+
+
+def show(view, qtbot, acts):
+    """Give ``view`` the activations and wait until every layer widget is made (they are made one per turn)."""
+    view.set_activations(acts)
+    if view.building():
+        with qtbot.waitSignal(view.layersBuilt, timeout=5000):
+            pass
+    assert not view.building()
 
 
 @pytest.fixture
@@ -56,10 +66,10 @@ def test_one_grid_per_map_layer_with_every_channel(view):
     }
 
 
-def test_every_channel_lands_in_its_own_tile_on_one_shared_scale(view):
+def test_every_channel_lands_in_its_own_tile_on_one_shared_scale(view, qtbot):
     maps = np.broadcast_to(np.arange(40, dtype=np.float32), (1, 6, 5, 40)).copy()  # channel k holds the value k
     maps[0, 0, 0, 7] = 100.0
-    view.set_activations([Activation("c", "Conv2D", maps)])
+    show(view, qtbot, [Activation("c", "Conv2D", maps)])
     mosaic = view.mosaic("c")
     tiles = sorted({float(v) for v in mosaic[np.isfinite(mosaic)]})
     assert tiles == [float(k) for k in range(40)] + [100.0]  # all 40 channels are shown
@@ -71,8 +81,8 @@ def test_every_channel_lands_in_its_own_tile_on_one_shared_scale(view):
     assert view.levels("c") == (0.0, 100.0)
 
 
-def test_same_architecture_updates_in_place(view):
-    view.set_activations(activations(SEED, seed=1))
+def test_same_architecture_updates_in_place(view, qtbot):
+    show(view, qtbot, activations(SEED, seed=1))
     plots = view.findChildren(pg.GraphicsLayoutWidget)
     first = view.mosaic("conv2d").copy()
     acts = activations(SEED, seed=2)
@@ -103,9 +113,9 @@ def test_another_architecture_rebuilds_the_grids(view):
     assert len(view.layer_titles()) == 7
 
 
-def test_dense_layers_are_bar_plots(view):
+def test_dense_layers_are_bar_plots(view, qtbot):
     acts = activations(SEED)
-    view.set_activations(acts)
+    show(view, qtbot, acts)
     bars = [item for plot in view.findChildren(pg.PlotWidget) for item in plot.getPlotItem().items
             if isinstance(item, pg.BarGraphItem)]
     heights = sorted((len(b.opts["height"]), tuple(b.opts["height"])) for b in bars)
@@ -115,7 +125,7 @@ def test_dense_layers_are_bar_plots(view):
 
 def test_clicking_a_map_enlarges_that_channel(view, qtbot):
     acts = activations(SEED)
-    view.set_activations(acts)
+    show(view, qtbot, acts)
     layer = [w for w in view.findChildren(pg.GraphicsLayoutWidget) if "enlarge" in w.toolTip()][0]  # conv2d's
     qtbot.waitUntil(layer.isVisible, timeout=2000)
     vb = layer.ci.getItem(0, 0)
@@ -145,6 +155,113 @@ def test_selected_channel_follows_updates_and_clear(view):
     assert view.layer_titles() == [] and view.channel_counts() == {} and view.selected_channel() is None
 
 
+# The bundled model's network (robust recipe): a 'same' first convolution and a third pooling.
+ROBUST = [
+    ("conv2d_3", "Conv2D", (28, 28, 32)),
+    ("max_pooling2d_3", "MaxPooling2D", (14, 14, 32)),
+    ("conv2d_4", "Conv2D", (12, 12, 64)),
+    ("max_pooling2d_4", "MaxPooling2D", (6, 6, 64)),
+    ("conv2d_5", "Conv2D", (4, 4, 64)),
+    ("max_pooling2d_5", "MaxPooling2D", (2, 2, 64)),
+    ("dense_2", "Dense", (64,)),
+    ("dense_3", "Dense", (10,)),
+]
+
+
+def test_a_new_network_reuses_the_layer_widgets_made_for_the_last(view, qtbot):
+    from guiapp.layer_maps import MosaicLayer, UnitBars
+
+    show(view, qtbot, activations(ROBUST))  # the bundled model answers the first drawing
+    made = set(view.findChildren(MosaicLayer)) | set(view.findChildren(UnitBars))
+    acts = activations(SEED, seed=3)
+    view.set_activations(acts)  # Train pressed: the seed network answers the same drawing
+    assert not view.building()  # every layer had a widget of its kind to take over: nothing to make
+    assert view.layer_titles()[0] == "conv2d · Conv2D · 26×26×32"
+    assert view.channel_counts()["conv2d_2"] == 64
+    shown = [w for w in view.findChildren(MosaicLayer) + view.findChildren(UnitBars) if w.isVisibleTo(view)]
+    assert len(shown) == 7 and set(shown) <= made  # the spare pooling layer went
+    mosaic = view.mosaic("conv2d_1")
+    assert (mosaic.shape[0] + 1) % 12 == 0 and (mosaic.shape[1] + 1) % 12 == 0  # 11x11 tiles now, not 12x12
+    assert np.nanmax(mosaic) == pytest.approx(acts[2].values.max())
+    renamed = [Activation(a.name + "_x", a.kind, a.values) for a in acts]  # the next run's network: new names
+    view.set_activations(renamed)
+    assert not view.building() and view.layer_titles()[-1] == "dense_1_x · Dense · 10"
+    np.testing.assert_allclose(view.mosaic("conv2d_x")[:26, :26], acts[0].values[0, ..., 0])
+
+
+def test_missing_layer_widgets_are_made_one_per_event_loop_turn(view, qtbot, monkeypatch):
+    import guiapp.feature_maps as fm
+
+    log = []
+    for name in ("MosaicLayer", "UnitBars"):
+        cls = getattr(fm, name)
+        monkeypatch.setattr(fm, name, type(name, (cls,), {"__init__": lambda self, *a, _c=cls, **k: (
+            log.append("made"), _c.__init__(self, *a, **k))[1]}))
+    turns = QTimer()
+    turns.timeout.connect(lambda: log.append("turn"))
+    turns.start(0)
+    view.set_activations(activations(SEED))
+    assert log == [] and view.building()  # nothing made while the caller waits
+    assert view.layer_titles()[2] == "conv2d_1 · Conv2D · 11×11×64"  # though the view knows what is coming
+    with qtbot.waitSignal(view.layersBuilt, timeout=5000):
+        pass
+    turns.stop()
+    made = [i for i, x in enumerate(log) if x == "made"]
+    assert len(made) == 7
+    assert all(b - a > 1 for a, b in zip(made, made[1:])), log  # the loop turned between any two
+    assert not view.building() and view.mosaic("conv2d").shape == view.mosaic("conv2d").shape
+
+
+def test_the_maps_fill_the_width(qtbot):
+    from guiapp.layer_maps import MosaicLayer
+
+    view = FeatureMapView()
+    qtbot.addWidget(view)
+    view.resize(1300, 500)
+    view.show()
+    show(view, qtbot, activations(SEED))
+    width = view.findChild(QScrollArea).viewport().width()
+    for layer in view.findChildren(MosaicLayer):
+        assert layer.glw.width() >= 0.9 * width, (layer.name, layer.glw.width(), width)
+    view.resize(700, 500)
+    qtbot.waitUntil(lambda: view.findChild(QScrollArea).viewport().width() < 700, timeout=2000)
+    width = view.findChild(QScrollArea).viewport().width()
+    for layer in view.findChildren(MosaicLayer):
+        assert 0.9 * width <= layer.glw.width() <= width, (layer.name, layer.glw.width(), width)
+
+
+def _dark_palette() -> QPalette:
+    palette = QPalette()
+    for role, colour in ((QPalette.ColorRole.Window, "#2b2b2b"), (QPalette.ColorRole.Base, "#1e1e1e"),
+                         (QPalette.ColorRole.Text, "#eeeeee"), (QPalette.ColorRole.WindowText, "#eeeeee")):
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
+def test_the_maps_follow_the_palette(view, qtbot):
+    from guiapp.layer_maps import MosaicLayer, UnitBars
+
+    show(view, qtbot, activations(SEED))
+    view.select_channel("conv2d", 3)
+    light = view.palette()
+
+    def painted(palette):
+        base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
+        glws = [m.glw for m in view.findChildren(MosaicLayer)] + [view.findChild(QFrame, "channelDetail").glw]
+        plots = [b.plot for b in view.findChildren(UnitBars)]
+        return (all(g.backgroundBrush().color() == base for g in glws + plots)
+                and all(m.bar.axis.textPen().color() == text for m in view.findChildren(MosaicLayer)))
+
+    assert painted(light)
+    view.setPalette(_dark_palette())
+    qtbot.waitUntil(lambda: painted(_dark_palette()), timeout=2000)
+    shot = view.grab().toImage()
+    gap = shot.pixelColor(view.width() - 30, view.height() - 5)  # below the last layer, right of the bars
+    assert gap.lightness() < 80
+    view.setPalette(light)
+    qtbot.waitUntil(lambda: painted(light), timeout=2000)
+
+
 def test_kernel_view_uses_a_symmetric_scale(qtbot):
     kv = KernelView()
     qtbot.addWidget(kv)
@@ -164,13 +281,13 @@ def test_kernel_view_uses_a_symmetric_scale(qtbot):
         kv.set_kernels(np.zeros((3, 3, 32)))
 
 
-def test_a_diverged_network_does_not_break_the_view(view):
+def test_a_diverged_network_does_not_break_the_view(view, qtbot):
     acts = activations(SEED)
     acts[0].values[0, 3, 3, 5] = np.nan
     acts[2].values[:] = np.inf
     acts[5].values[0, :5] = np.nan
     acts[6].values[:] = np.nan
-    view.set_activations(acts)
+    show(view, qtbot, acts)
     view.select_channel("conv2d", 5)
     view.grab()  # renders every layer
     lo, hi = view.levels("conv2d")
