@@ -56,7 +56,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--side", type=int, default=6000)
     args = p.parse_args(argv)
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    _app = QApplication.instance() or QApplication([sys.argv[0]])
     from guiapp.canvas import DrawCanvas
 
     folder = Path(tempfile.mkdtemp())
