@@ -48,6 +48,14 @@ def main(argv=None) -> int:
     args, qt_args = parser.parse_known_args(argv if argv is not None else sys.argv[1:])
     t_main = time.time()
 
+    from guiapp import xcb_check
+
+    if xcb_check.will_use_xcb(qt_args):
+        missing = xcb_check.missing_packages()
+        if missing:
+            print(xcb_check.explain(missing), file=sys.stderr)
+            return 1
+
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
