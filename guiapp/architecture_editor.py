@@ -65,6 +65,7 @@ class ArchitectureEditor(QWidget):
         self.reset_button.clicked.connect(self._on_reset_clicked)
 
         self.input_label = QLabel(f"Input image: {shape_text(INPUT_SHAPE)} (height × width × channels)")
+        self.input_label.setWordWrap(True)
         self._rows_box = QVBoxLayout()
         self._rows_box.setSpacing(0)
         rows_widget = QWidget()

@@ -92,6 +92,7 @@ class DrawCanvas(QWidget):
         self.setToolTip("Draw a digit · right-click, Delete or Backspace clears · Ctrl+Z undoes · drop an image file")
 
         self._size = size
+        self._zoom = 1.0  # shown this many times its logical size (set_zoom); the drawing keeps its size
         self._pen_width = DEFAULT_PEN_WIDTH
         self._drawing = Drawing(size)
         self._overlay: QImage | None = None
@@ -217,6 +218,24 @@ class DrawCanvas(QWidget):
     def has_overlay(self) -> bool:
         return self._overlay is not None
 
+    def set_zoom(self, zoom: float) -> None:
+        """Show the canvas ``zoom`` times its logical size (presentation mode, large screens). The drawing keeps its
+        logical size and coordinates, so strokes, pen widths and what the model reads do not change."""
+        self._zoom = max(zoom, 0.1)
+        self.setFixedSize(round(self._size * self._zoom), round(self._size * self._zoom))
+        self.update()
+
+    def _logical(self, pos: QPointF) -> QPointF:
+        return pos / self._zoom if self._zoom != 1 else pos
+
+    def _shown(self, rect: QRect) -> QRect:
+        """A logical rectangle where it is on the zoomed widget."""
+        if self._zoom == 1:
+            return rect
+        z = self._zoom
+        shown = QRectF(rect.x() * z, rect.y() * z, rect.width() * z, rect.height() * z)
+        return shown.toAlignedRect().adjusted(-1, -1, 1, 1)
+
     # ----------------------------------------------------------------------------------------------- strokes
     def _begin_stroke(self, pos: QPointF) -> None:
         self._drops += 1
@@ -225,25 +244,25 @@ class DrawCanvas(QWidget):
         # The hint and an overlay cover the whole canvas: repainting only the new dot would leave them showing.
         covered = self._drawing.is_blank() or self._overlay is not None
         self._overlay = None
-        inked = self._drawing.begin(pos, self._pen_width)
+        inked = self._drawing.begin(self._logical(pos), self._pen_width)
         if covered:
             self.update()
         else:
-            self.update(inked)
+            self.update(self._shown(inked))
         self.strokeStarted.emit()
         self._notify_change()
 
     def _extend_stroke(self, pos: QPointF) -> None:
-        inked = self._drawing.extend(pos)
+        inked = self._drawing.extend(self._logical(pos))
         if inked is None:
             return
         new_tail = self._drawing.live_tail_rect()
-        self.update(inked.united(self._tail_rect).united(new_tail))
+        self.update(self._shown(inked.united(self._tail_rect).united(new_tail)))
         self._tail_rect = new_tail
         self._notify_change()
 
     def _finish_stroke(self) -> None:
-        self.update(self._drawing.finish().united(self._tail_rect))
+        self.update(self._shown(self._drawing.finish().united(self._tail_rect)))
         self._tail_rect = QRect()
         self._change_timer.stop()
         self._change_pending = False
@@ -271,8 +290,9 @@ class DrawCanvas(QWidget):
 
     # ------------------------------------------------------------------------------------------------- events
     def paintEvent(self, event) -> None:
-        self._drawing.set_device_pixel_ratio(self.devicePixelRatioF())
+        self._drawing.set_device_pixel_ratio(self.devicePixelRatioF() * self._zoom)
         p = QPainter(self)
+        p.scale(self._zoom, self._zoom)
         p.drawImage(QRectF(0, 0, self._size, self._size), self._drawing.display_image())
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         tail = self._drawing.live_tail()
@@ -285,7 +305,8 @@ class DrawCanvas(QWidget):
             p.drawImage(QRectF(0, 0, self._size, self._size), self._overlay)
         if self._drawing.is_blank():
             p.setPen(QColor(110, 110, 110))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Draw a digit here\nor drop an image file"))
+            hint = self.tr("Draw a digit here\nor drop an image file")
+            p.drawText(QRectF(0, 0, self._size, self._size), Qt.AlignmentFlag.AlignCenter, hint)
         p.setPen(QPen(QColor(90, 90, 90), 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(QRectF(0.5, 0.5, self._size - 1, self._size - 1))

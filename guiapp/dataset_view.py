@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollBar, QVBoxLayout, QWidget
 
 from guiapp.qimage import gray_pixmap
+from guiapp.theme import PaletteFollower, run_colour, style_plot
 
 PER_PAGE = 9
 
@@ -41,17 +42,22 @@ class DatasetView(QWidget):
         row = QHBoxLayout()
         row.addLayout(grid)
         row.addWidget(self.scroll)
-        self.counts_plot = pg.PlotWidget(title="Training images per class")
+        self.counts_plot = pg.PlotWidget()
         self.counts_plot.setObjectName("classCounts")
         self.counts_plot.setMinimumHeight(120)
         self.counts_plot.getAxis("bottom").setTicks([[(i, str(i)) for i in range(10)]])
-        self._bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7, brush="#4fc3f7")
+        self._bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7)
         self.counts_plot.addItem(self._bars)
         self.counts_plot.setMouseEnabled(x=False, y=False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
         layout.addLayout(row)
         layout.addWidget(self.counts_plot)
+        PaletteFollower(self, self._apply_theme)
+
+    def _apply_theme(self) -> None:
+        c = style_plot(self.counts_plot, self.tr("Training images per class"))
+        self._bars.setOpts(brush=run_colour(0, c.dark), pen=pg.mkPen(None))
 
     def set_dataset(self, raw):
         self._raw = raw

@@ -76,6 +76,7 @@ class DrawPanel(QWidget):
         self.message.setObjectName("canvasMessage")
         self.message.setWordWrap(True)
         self.message.setMaximumWidth(self.canvas.width())
+        self._compact = False
         self._show_hint()
 
         buttons = QHBoxLayout()
@@ -150,6 +151,7 @@ class DrawPanel(QWidget):
     def _show_hint(self) -> None:
         self.message.setText(HINT)
         self.message.setStyleSheet("color: palette(mid);")
+        self.message.setVisible(not self._compact)
 
     @Slot()
     def _on_canvas_stroke_finished(self) -> None:
@@ -178,6 +180,7 @@ class DrawPanel(QWidget):
     def _on_canvas_error_occurred(self, message: str) -> None:
         self.message.setText(message)
         self.message.setStyleSheet("color: #d9534f;")
+        self.message.show()
         self.errorOccurred.emit(message)
 
     @Slot()
@@ -199,7 +202,8 @@ class DrawPanel(QWidget):
         """(narrowest, narrowest side by side): canvas and answer stacked, or next to each other."""
         margins = self._layout.contentsMargins()
         frame = margins.left() + margins.right()
-        canvas, answer = self._left_box.width(), self.prediction_panel.minimumSizeHint().width()
+        answer = max(self.prediction_panel.minimumWidth(), self.prediction_panel.minimumSizeHint().width())
+        canvas = self._left_box.width()
         return max(canvas, answer) + frame, canvas + self._layout.spacing() + answer + frame
 
     def _set_direction(self, direction: QBoxLayout.Direction) -> None:
@@ -213,6 +217,19 @@ class DrawPanel(QWidget):
         direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         if self._layout.direction() != direction:
             self._set_direction(direction)
+
+    def set_compact(self, on: bool) -> None:
+        """Presentation mode: no hint line under the canvas (the blank canvas says what to do); errors still show."""
+        self._compact = on
+        self._show_hint()
+
+    def set_canvas_zoom(self, zoom: float) -> None:
+        """Show the canvas ``zoom`` times its 280 px (presentation mode, large screens); the drawing is unchanged."""
+        self.canvas.set_zoom(zoom)
+        self.message.setMaximumWidth(self.canvas.width())
+        self._left_box.setFixedWidth(self.canvas.width())
+        self._set_direction(self._layout.direction())
+        self._fit_direction()
 
     def wide_width(self) -> int:
         """The width this panel needs to show the canvas and the answer side by side."""

@@ -93,8 +93,7 @@ class MainWindow(QMainWindow):
         gc_guard.collector().engage()
         self._gc_engaged = True
         self._connect()
-        self._default_layout = not window_layout.restore(self)
-        self.presentation.zoomChanged.connect(self._on_presentation_zoom_changed)
+        self.layout_keeper = window_layout.LayoutKeeper(self, default=not window_layout.restore(self))
         # Start TensorFlow's import once the event loop runs, so the window paints first.
         QTimer.singleShot(20, self._start_engine)
 
@@ -412,24 +411,6 @@ class MainWindow(QMainWindow):
     # Settings and shutdown -----------------------------------------------------------------------------------
     def save_settings(self):
         window_layout.save(self)
-
-    @Slot()
-    def _on_reset_layout_triggered(self):
-        self.restoreState(self._default_state, window_layout.LAYOUT_VERSION)
-        window_layout.fit_docks(self)
-
-    @Slot(float)
-    def _on_presentation_zoom_changed(self, _factor: float):
-        # The views follow the new font first (on the next turn of the event loop); then the docks are shared out
-        # again for their new sizes.
-        QTimer.singleShot(0, self, lambda: window_layout.fit_docks(self))
-
-    def showEvent(self, event):
-        super().showEvent(event)
-        if self._default_layout:
-            # The docks' share of a window is only final once it is shown at its size: measured once more then.
-            self._default_layout = False
-            QTimer.singleShot(0, self, lambda: window_layout.fit_docks(self))
 
     @Slot()
     def _on_about_triggered(self):

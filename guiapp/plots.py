@@ -148,7 +148,7 @@ class TrainingPlots(QWidget):
     def _apply_theme(self) -> None:
         """Background, axes, titles, curve colours and the key in the palette's colours and the current font."""
         epoch = self.tr("epoch")
-        style_plot(self.loss_plot, self.tr("Loss (categorical cross-entropy)"), {"left": self.tr("loss"), "bottom": epoch})
+        style_plot(self.loss_plot, self.tr("Loss"), {"left": self.tr("cross-entropy"), "bottom": epoch})
         c = style_plot(self.accuracy_plot, self.tr("Accuracy"), {"left": self.tr("accuracy"), "bottom": epoch})
         for loss, acc in self._runs:
             for curves in (loss, acc):

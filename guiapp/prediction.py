@@ -33,6 +33,7 @@ SECOND_GUESS_MIN = 0.2
 mass is spread thin and the answer says the drawing is not like any digit."""
 
 PREVIEW_SCALE = 5  # the 28x28 preview is shown at 140x140, one block per model pixel (times the interface zoom)
+PREVIEW_MAX_ZOOM = 1.2
 HEADLINE_SCALE = 1.8  # the answer's font, relative to the application font
 EMPTY_TEXT = "Draw a digit"
 _WIN_BRUSH, _WIN_UNSURE_BRUSH, _OTHER_BRUSH = pg.mkBrush("#3d8ee6"), pg.mkBrush("#e69a3d"), pg.mkBrush("#8a8f98")
@@ -104,7 +105,7 @@ class PredictionPanel(QWidget):
         # Fixed ranges: auto-range would follow the bars and move the axes at every answer.
         item.enableAutoRange(enable=False)
         item.setXRange(-0.6, 9.6, padding=0)
-        item.setYRange(0, 1.06, padding=0)
+        item.setYRange(0, 1.1, padding=0)  # room above 100 % for its tick label
         item.getAxis("bottom").setTicks([[(i, str(i)) for i in range(10)]])
         item.getAxis("left").setTicks([[(v, f"{v:.0%}") for v in (0, 0.25, 0.5, 0.75, 1.0)]])
         item.showGrid(y=True, alpha=0.25)
@@ -140,6 +141,9 @@ class PredictionPanel(QWidget):
         """The answer's large font, the plot's colours and the preview's size follow the palette and the zoom."""
         self.label.setFont(scaled_font(self, HEADLINE_SCALE, bold=True))
         self.label.setFixedHeight(2 * self.label.fontMetrics().lineSpacing() + 4)
+        # Wide enough for the longest answer in the label's two lines (and never narrower than the bars need).
+        longest = self.label.fontMetrics().horizontalAdvance(result_text(np.full(10, 0.1)))
+        self.setMinimumWidth(max(self.plot.minimumWidth(), round(0.55 * longest) + 8))
         style_plot(self.plot, labels={"bottom": self.tr("digit")}, background=False)
         side = FIELD * self._preview_scale() + 2
         self.preview.setFixedSize(side, side)
@@ -147,7 +151,8 @@ class PredictionPanel(QWidget):
 
     @staticmethod
     def _preview_scale() -> int:
-        return max(1, round(PREVIEW_SCALE * zoom()))
+        # Grows less than the type: in presentation mode the room is better spent on the canvas and the bars.
+        return max(1, round(PREVIEW_SCALE * min(zoom(), PREVIEW_MAX_ZOOM)))
 
     def show_result(self, probabilities: np.ndarray, preprocessed: np.ndarray | None = None) -> None:
         """Show a classification: ``probabilities`` (10,) or (1, 10), and the (28, 28) input if given."""

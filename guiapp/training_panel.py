@@ -237,6 +237,11 @@ class TrainingPanel(QWidget):
         except (TypeError, ValueError):
             pass  # a damaged settings file must not stop the app: defaults stay
 
+    def set_compact(self, on: bool) -> None:
+        """Presentation mode: only the controls, progress and runs, without the settings form (which needs width)."""
+        self._settings_box.setVisible(not on)
+        self.device_label.setVisible(not on)
+
     # State ---------------------------------------------------------------------------------------------------
     def set_blocked(self, reason: str):
         """Disable Train with a reason (e.g. an impossible architecture); '' enables it again."""

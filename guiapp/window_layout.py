@@ -10,15 +10,20 @@ saved for a screen at least as large as this one.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from guiapp import theme
+from guiapp.canvas import CANVAS_SIZE
 
 LAYOUT_VERSION = 2  # saved dock states of older versions (before the adaptive default) are dropped
 MAXIMISE_UP_TO = QSize(1920, 1200)  # on a screen up to this size the window opens maximised
 LARGE_WINDOW = QSize(1800, 1100)  # on a larger screen it opens at this size, centred
 TOP_SHARE = 0.5  # the plots and the Draw dock take at least this share of the height, the feature maps the rest
-TRAINING_SHARE = 0.2  # the Training dock's share of the width, at least what its controls need
+TRAINING_SHARE = 0.25  # the Training dock's share of the width, at least what its controls need
+TALL_SCREEN = 860  # on a screen taller than this the canvas grows with the height ...
+CANVAS_SHARE = 0.42  # ... up to this share of it
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -104,8 +109,23 @@ def default_geometry(window) -> None:
         window.setGeometry(rect)
 
 
+def set_presenting(window, on: bool) -> None:
+    """Presentation mode's layout: the views drop what a classroom does not need to read (settings form, hints)."""
+    window.training_panel.set_compact(on)
+    window.draw_panel.set_compact(on)
+
+
+def canvas_zoom(window) -> float:
+    """How many times its 280 px the canvas is shown: more on a tall screen and with a larger interface zoom, but
+    never so much that the canvas takes more than ``CANVAS_SHARE`` of the screen's height."""
+    height = _screen_area(window).height()
+    wanted = theme.zoom() * max(1.0, height / TALL_SCREEN)
+    return max(1.0, min(wanted, CANVAS_SHARE * height / CANVAS_SIZE))
+
+
 def fit_docks(window) -> None:
     """Share the window between the docks: what Draw and Training need, the rest to the plots and feature maps."""
+    window.draw_panel.set_canvas_zoom(canvas_zoom(window))
     size = window.size()
     bar = window.menuBar().sizeHint().height() + window.statusBar().sizeHint().height()
     title = window.draw_dock.fontMetrics().height() + 8
@@ -179,16 +199,54 @@ def setup_menus(window) -> None:
     window.presentation_action.setChecked(zoom.presenting)
     window.presentation_action.setToolTip(window.tr("Large type and a large canvas for a classroom projector (F5)"))
     zoom.presentingChanged.connect(window.presentation_action.setChecked)
+    zoom.presentingChanged.connect(lambda on: set_presenting(window, on))
+    set_presenting(window, zoom.presenting)
     zoom_in = _action(window, view_menu, window.tr("Zoom &in"), zoom.zoom_in, QKeySequence.ZoomIn, "zoomInAction")
     # Ctrl+= is Ctrl++ without Shift on most keyboards; both zoom in.
     zoom_in.setShortcuts([QKeySequence("Ctrl+="), QKeySequence.ZoomIn])
     _action(window, view_menu, window.tr("Zoom &out"), zoom.zoom_out, QKeySequence.ZoomOut, "zoomOutAction")
     _action(window, view_menu, window.tr("&Actual size"), zoom.reset_zoom, "Ctrl+0", "zoomResetAction")
     view_menu.addSeparator()
-    _action(window, view_menu, "&Reset layout", window._on_reset_layout_triggered, None, "resetLayoutAction")
+    _action(window, view_menu, "&Reset layout", lambda: window.layout_keeper.reset(), None, "resetLayoutAction")
     help_menu = bar.addMenu("&Help")
     _action(window, help_menu, "&About Digit Trainer", window._on_about_triggered, None, "aboutAction")
 
+
+
+class LayoutKeeper(QObject):
+    """Keeps the default layout fitted: once the window is shown at its size, after a zoom, and on Reset layout.
+
+    ``default`` says the window opened with the default layout (no saved one): it is measured again once shown,
+    when the docks' share of the window is final.
+    """
+
+    def __init__(self, window, default: bool):
+        super().__init__(window)
+        self._window = window
+        self._pending_show = default
+        window.installEventFilter(self)
+        window.presentation.zoomChanged.connect(self._on_zoom_changed)
+
+    @Slot()
+    def reset(self) -> None:
+        """View › Reset layout: the default docks, sized for this window."""
+        self._window.restoreState(self._window._default_state, LAYOUT_VERSION)
+        fit_docks(self._window)
+
+    @Slot(float)
+    def _on_zoom_changed(self, _factor: float) -> None:
+        # The views follow the new font first (on the next turn of the event loop); then the docks are shared out
+        # again for their new sizes.
+        QTimer.singleShot(0, self, self._fit)
+
+    def _fit(self) -> None:
+        fit_docks(self._window)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Show and self._pending_show:
+            self._pending_show = False
+            QTimer.singleShot(0, self, self._fit)
+        return False
 
 
 def _fits_screen(window, saved_size) -> bool:

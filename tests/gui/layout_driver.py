@@ -34,6 +34,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "gui")]
 NEEDED = ("trainButton", "pauseButton", "stopButton", "trainingProgress", "drawCanvas", "clearButton",
           "predictionLabel", "probabilityPlot", "preprocessedPreview", "lossPlot", "accuracyPlot")
 FIRST_MAPS = "featureMaps[0]"  # the first feature-map layer
+LONGEST_ANSWER = "predictionLabel[longest]"  # the label showing the longest answer it can give
 MIN_CANVAS = 280
 TRAIN_CHECK_MS = 3000
 
@@ -116,7 +117,10 @@ def first_feature_layer(window):
 
 
 def check(window, stage: str) -> None:
+    import numpy as np
     from PySide6.QtWidgets import QWidget
+
+    from guiapp.prediction import result_text
 
     for name in NEEDED:
         widget = window.findChild(QWidget, name)
@@ -124,6 +128,13 @@ def check(window, stage: str) -> None:
         say("CHECK", stage, name, "; ".join(found) or "ok")
     found = problems(first_feature_layer(window), window)
     say("CHECK", stage, FIRST_MAPS, "; ".join(found) or "ok")
+    # The longest answer the label can show ("0  (10 %, unsure — not like any digit)") must fit too.
+    label = window.findChild(QWidget, "predictionLabel")
+    shown = label.text()
+    label.setText(result_text(np.full(10, 0.1)))
+    found = problems(label, window)
+    label.setText(shown)
+    say("CHECK", stage, LONGEST_ANSWER, "; ".join(found) or "ok")
     say("PHASE", stage, window.phase)
 
 

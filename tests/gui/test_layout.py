@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction
 
-from layout_driver import FIRST_MAPS, NEEDED
+from layout_driver import FIRST_MAPS, LONGEST_ANSWER, NEEDED
 
 DRIVER = Path(__file__).with_name("layout_driver.py")
 SCREENS = ("1366x768", "1280x720")
@@ -59,7 +59,7 @@ def test_every_needed_widget_is_on_screen_and_unclipped_at_rest_and_while_traini
     assert f"SCREEN {width} {height}" in lines  # the offscreen screen really had that size
     checks = {tuple(line.split(" ", 3)[1:3]): line.split(" ", 3)[3] for line in lines if line.startswith("CHECK ")}
     for stage in ("rest", "training"):
-        for name in (*NEEDED, FIRST_MAPS):
+        for name in (*NEEDED, FIRST_MAPS, LONGEST_ANSWER):
             assert checks.get((stage, name)) == "ok", f"{size} {stage}: {name}: {checks.get((stage, name))}"
     phases = dict(line.split(" ")[1:3] for line in lines if line.startswith("PHASE "))
     assert phases["training"] in ("training", "validating"), phases  # checked inside the run, not after it
@@ -147,3 +147,106 @@ def test_presentation_mode_enlarges_the_answer_and_switches_back(qtbot, mnist_pa
     finally:
         theme.set_zoom(1.0)
         window.close()
+
+
+def test_plots_follow_the_palette_light_and_dark(qtbot):
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from guiapp.plots import TrainingPlots
+    from guiapp.prediction import PredictionPanel
+
+    app = QApplication.instance()
+    original = app.palette()
+    plots, panel = TrainingPlots(), PredictionPanel()
+    for w in (plots, panel):
+        qtbot.addWidget(w)
+    axis = plots.loss_plot.getPlotItem().getAxis("left")
+
+    def shade(plot):
+        return plot.backgroundBrush().color().lightnessF()
+
+    try:
+        app.setPalette(QPalette(QColor("#f0f0f0")))
+        qtbot.waitUntil(lambda: shade(plots.loss_plot) > 0.8)
+        assert axis.textPen().color().lightnessF() < 0.5  # dark tick labels on the light plot
+        app.setPalette(QPalette(QColor("#2b2b2b")))
+        qtbot.waitUntil(lambda: shade(plots.loss_plot) < 0.3)
+        assert axis.textPen().color().lightnessF() > 0.5
+        assert panel.plot.getPlotItem().getAxis("bottom").textPen().color().lightnessF() > 0.5
+    finally:
+        app.setPalette(original)
+
+
+def test_the_runs_table_shows_every_column_whole_during_and_after_a_run(qtbot):
+    from types import SimpleNamespace
+
+    from guiapp.training_panel import TrainingPanel
+    from model.recipes import recipe
+
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    panel.resize(340, 600)
+    panel.show()
+    panel.show_run_started(1, recipe("seed", epochs=2, limit_train=6000))
+    panel.show_epoch(1, SimpleNamespace(epoch=1, epochs=2, accuracy=0.9374, val_accuracy=0.9512))
+    table = panel.runs_table
+    assert table.item(0, 3).text() == "running…"  # the test accuracy is not confused with the epoch's figures
+    assert table.item(0, 4).text() == "95.12 %"
+    for column in range(table.columnCount()):
+        item = table.item(0, column)
+        needed = table.fontMetrics().boundingRect(0, 0, table.columnWidth(column) - 8, 10_000,
+                                                  int(item.textAlignment()) | 0x1000, item.text())  # word wrap
+        assert needed.height() <= table.rowHeight(0), f"column {column} cuts {item.text()!r}"
+        longest = max(item.text().split(), key=table.fontMetrics().horizontalAdvance)
+        assert table.fontMetrics().horizontalAdvance(longest) <= table.columnWidth(column), item.text()
+
+
+def test_the_plot_key_is_outside_the_plots(qtbot):
+    from guiapp.plots import TrainingPlots
+
+    plots = TrainingPlots()
+    qtbot.addWidget(plots)
+    plots.start_run(1, 2)
+    assert plots.loss_plot.getPlotItem().legend is None and plots.accuracy_plot.getPlotItem().legend is None
+    assert "run 1" in plots.legend.text()
+
+
+def test_the_architecture_editor_fits_a_narrow_dock_without_a_sideways_scroll_bar(qtbot):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QComboBox, QSpinBox
+
+    from guiapp.architecture_editor import ArchitectureEditor
+
+    editor = ArchitectureEditor()
+    qtbot.addWidget(editor)
+    editor.resize(340, 700)
+    editor.show()
+    qtbot.waitExposed(editor)
+    viewport = editor.scroll.viewport()
+    assert not editor.scroll.horizontalScrollBar().isVisible()
+    found = editor.scroll.widget().findChildren(QComboBox) + editor.scroll.widget().findChildren(QSpinBox)
+    controls = [w for w in found if w.isVisible()]
+    assert len(controls) > 10
+    for control in controls:
+        right = control.mapTo(viewport, QPoint(control.width(), 0)).x()
+        assert right <= viewport.width(), f"{control.objectName()} ends at {right} of {viewport.width()} px"
+
+
+def test_a_zoomed_canvas_is_larger_and_draws_the_same_digit(qtbot):
+    import numpy as np
+    from faults import SEVEN
+    from replay import drag
+
+    from guiapp.canvas import DrawCanvas
+
+    plain, zoomed = DrawCanvas(), DrawCanvas()
+    for canvas in (plain, zoomed):
+        qtbot.addWidget(canvas)
+    zoomed.set_zoom(1.5)
+    assert zoomed.width() == zoomed.height() == 420
+    drag(plain, SEVEN)
+    drag(zoomed, SEVEN * 1.5)  # the same stroke where the person sees it on the larger canvas
+    np.testing.assert_allclose(zoomed.strokes()[0], plain.strokes()[0], atol=1e-3)
+    np.testing.assert_array_equal(zoomed.image(), plain.image())  # what the model reads does not change
+    assert zoomed.image().shape == (280, 280)
