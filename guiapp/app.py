@@ -45,6 +45,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="digit-trainer", description="Train and explore the MNIST CNN.")
     parser.add_argument("--data", help="mnist.npz or a folder of IDX files (default: $DIGIT_TRAINER_DATA)")
     parser.add_argument("--model", help="a .keras model to open instead of the bundled one")
+    parser.add_argument("--lang", choices=("en", "zh_CN"),
+                        help="the language of this session (default: the one chosen in View › Language, else the "
+                             "system's); not remembered")
     args, qt_args = parser.parse_known_args(argv if argv is not None else sys.argv[1:])
     t_main = time.time()
 
@@ -53,7 +56,7 @@ def main(argv=None) -> int:
     if xcb_check.will_use_xcb(qt_args):
         missing = xcb_check.missing_packages()
         if missing:
-            print(xcb_check.explain(missing), file=sys.stderr)
+            print(xcb_check.explain(missing, args.lang), file=sys.stderr)
             return 1
 
     from PySide6.QtCore import QTimer
@@ -62,6 +65,10 @@ def main(argv=None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     app.setOrganizationName("DigitTrainer")
     app.setApplicationName("Digit Trainer")
+
+    from guiapp import i18n
+
+    i18n.install(app, args.lang)  # before the window is made, so that it is made in its language
 
     from guiapp.main_window import MainWindow
 

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from guiapp.i18n import message_for
+from guiapp.i18n import RetranslateMixin, message_for
 from guiapp.ink import Drawing, ink_pen
 from model import preprocess
 from model.errors import DigitTrainerError
@@ -47,7 +47,7 @@ class _Decoded(QObject):
     finished = Signal(int, object, str)  # drop number, ink (or None), error message ("" when it loaded)
 
 
-class DrawCanvas(QWidget):
+class DrawCanvas(RetranslateMixin, QWidget):
     """A square canvas to draw a digit on with the mouse or a tablet pen, white ink on black.
 
     The drawing (strokes, undo, the ink :meth:`image` hands to preprocessing) is a :class:`guiapp.ink.Drawing` of
@@ -82,14 +82,12 @@ class DrawCanvas(QWidget):
         super().__init__(parent)
         self.setObjectName("drawCanvas")
         self.setAccessibleName("drawCanvas")
-        self.setAccessibleDescription("Drawing area: draw a digit with the left mouse button; right-click clears.")
         self.setFixedSize(size, size)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAcceptDrops(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setCursor(Qt.CursorShape.CrossCursor)
-        self.setToolTip("Draw a digit · right-click, Delete or Backspace clears · Ctrl+Z undoes · drop an image file")
 
         self._size = size
         self._zoom = 1.0  # shown this many times its logical size (set_zoom); the drawing keeps its size
@@ -109,6 +107,15 @@ class DrawCanvas(QWidget):
         self._pool.setMaxThreadCount(1)
         self._decoded = _Decoded(self)
         self._decoded.finished.connect(self._on_decoded_finished)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """The tooltip, the description for screen readers and the hint on a blank canvas in the current language."""
+        self.setAccessibleDescription(self.tr("Drawing area: draw a digit with the left mouse button; right-click "
+                                              "clears."))
+        self.setToolTip(self.tr("Draw a digit · right-click, Delete or Backspace clears · Ctrl+Z undoes · drop an "
+                                "image file"))
+        self.update()  # the hint is painted
 
     # ----------------------------------------------------------------------------------------------------- public
     def image(self) -> np.ndarray:
@@ -306,7 +313,8 @@ class DrawCanvas(QWidget):
         if self._drawing.is_blank():
             p.setPen(QColor(110, 110, 110))
             hint = self.tr("Draw a digit here\nor drop an image file")
-            p.drawText(QRectF(0, 0, self._size, self._size), Qt.AlignmentFlag.AlignCenter, hint)
+            flags = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)  # a longer hint wraps
+            p.drawText(QRectF(8, 0, self._size - 16, self._size), flags, hint)
         p.setPen(QPen(QColor(90, 90, 90), 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(QRectF(0.5, 0.5, self._size - 1, self._size - 1))

@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout
 
+from guiapp.i18n import RetranslateMixin
 from guiapp.layer_maps import ACTIVATION_CMAP, BAR_WIDTH, style_image_plot, title_label
 from guiapp.ranges import value_range
 from guiapp.theme import PaletteFollower
@@ -14,7 +15,7 @@ from guiapp.theme import PaletteFollower
 DETAIL_PX = 220
 
 
-class ChannelDetail(QFrame):
+class ChannelDetail(RetranslateMixin, QFrame):
     """One channel enlarged (``channelDetail``), with min, max and mean below it and a button that closes it.
 
     Signals
@@ -31,9 +32,9 @@ class ChannelDetail(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFixedWidth(DETAIL_PX + BAR_WIDTH + 70)
         self.title = title_label()
-        close = QToolButton()
+        self._stats: tuple[float, float, float] | None = None  # min, max, mean of the channel shown
+        self.close_button = close = QToolButton()
         close.setText("✕")
-        close.setToolTip(self.tr("Close the enlarged view"))
         close.clicked.connect(self.closed)
         self.range = QLabel()
         self.range.setWordWrap(True)
@@ -60,12 +61,23 @@ class ChannelDetail(QFrame):
         layout.addWidget(self.range)
         layout.addStretch(1)
         PaletteFollower(self, lambda: style_image_plot(self.glw, self.bar))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """The close button's tooltip and the value range in the current language (the title is the view's)."""
+        self.close_button.setToolTip(self.tr("Close the enlarged view"))
+        if self._stats is None:
+            self.range.clear()
+            return
+        low, high, mean = self._stats
+        self.range.setText(self.tr("min {low:.3g} · max {high:.3g} · mean {mean:.3g}").format(low=low, high=high,
+                                                                                               mean=mean))
 
     def show_channel(self, title: str, img: np.ndarray) -> None:
         """Show ``img`` (h, w) under ``title``, its colour scale spanning its own finite values."""
         self.title.setText(title)
-        text = self.tr("min {low:.3g} · max {high:.3g} · mean {mean:.3g}")
-        self.range.setText(text.format(low=float(img.min()), high=float(img.max()), mean=float(img.mean())))
+        self._stats = (float(img.min()), float(img.max()), float(img.mean()))
+        self.retranslate()
         self.image.setImage(img, autoLevels=False)
         self.bar.setLevels(value_range(img))
         self.vb.setRange(xRange=(0, img.shape[1]), yRange=(0, img.shape[0]), padding=0)

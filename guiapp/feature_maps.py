@@ -10,16 +10,27 @@ when Train was pressed with a drawing on the canvas.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from guiapp.channel_detail import ChannelDetail
+from guiapp.i18n import RetranslateMixin
 from guiapp.layer_maps import ACTIVATION_CMAP, MosaicLayer, UnitBars
 from guiapp.ranges import display_range
 from model.inference import Activation
 
+# The Keras class of each layer kind shown, as the title names it: Keras' own name, which the translation may gloss
+# (e.g. 卷积层 Conv2D). Kinds not listed are shown as Keras names them.
+KIND_NAMES = {
+    "Conv2D": QT_TRANSLATE_NOOP("FeatureMapView", "Conv2D"),
+    "MaxPooling2D": QT_TRANSLATE_NOOP("FeatureMapView", "MaxPooling2D"),
+    "AveragePooling2D": QT_TRANSLATE_NOOP("FeatureMapView", "AveragePooling2D"),
+    "SumPooling2D": QT_TRANSLATE_NOOP("FeatureMapView", "SumPooling2D"),
+    "Dense": QT_TRANSLATE_NOOP("FeatureMapView", "Dense"),
+}
 
-class FeatureMapView(QWidget):
+
+class FeatureMapView(RetranslateMixin, QWidget):
     """Every conv and pool layer's activations (all channels, one colour scale per layer) and dense layers as bars.
 
     Signals
@@ -50,7 +61,7 @@ class FeatureMapView(QWidget):
         self._build_timer.setInterval(0)
         self._build_timer.timeout.connect(self._on_build_timer_timeout)
 
-        self._placeholder = QLabel(self.tr("Draw a digit to see what every layer of the network computes from it."))
+        self._placeholder = QLabel()
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._placeholder.setWordWrap(True)
         self._content = QWidget()
@@ -71,6 +82,31 @@ class FeatureMapView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._scroll, 1)
         layout.addWidget(self._detail, 0, Qt.AlignmentFlag.AlignTop)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text again in the current language, from what is shown: the hint, the layers' titles and tooltips,
+        and the enlarged channel's title."""
+        self._placeholder.setText(self.tr("Draw a digit to see what every layer of the network computes from it."))
+        if self._signature is None:
+            return
+        self._titles = [self._title(name, kind, shape) for name, kind, shape in self._signature]
+        for layer, title in zip(self._layers, self._titles):
+            if layer is not None:
+                layer.title.setText(title)
+                if isinstance(layer, MosaicLayer):
+                    layer.glw.setToolTip(self._mosaic_tip())
+        if self._selected is not None and self._selected[0] in self._maps:
+            self._detail.title.setText(self._detail_title())
+
+    def _title(self, name: str, kind: str, shape: tuple[int, ...]) -> str:
+        """A layer's title: its name (as Keras prints it), its kind and its output shape."""
+        shown_kind = self.tr(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
+        text = self.tr("{name} · {kind} · {shape}")
+        return text.format(name=name, kind=shown_kind, shape="×".join(str(n) for n in shape))
+
+    def _mosaic_tip(self) -> str:
+        return self.tr("Click a map to enlarge it")
 
     def sizeHint(self) -> QSize:
         return QSize(860, 420)
@@ -169,7 +205,7 @@ class FeatureMapView(QWidget):
             spare[type(layer)].append(layer)
         self._layers, self._titles = [], []
         for act, values in zip(activations, arrays):
-            title = f"{act.name} · {act.kind} · {'×'.join(str(n) for n in values.shape)}"
+            title = self._title(act.name, act.kind, values.shape)
             kind = MosaicLayer if values.ndim == 3 else UnitBars
             layer = spare[kind].pop(0) if spare[kind] else None
             if layer is not None:
@@ -191,7 +227,7 @@ class FeatureMapView(QWidget):
         if len(shape) == 3:
             layer = MosaicLayer(name, self._titles[i], shape, ACTIVATION_CMAP, self._columns)
             layer.channelClicked.connect(self._on_layer_channel_clicked)
-            layer.glw.setToolTip(self.tr("Click a map to enlarge it"))
+            layer.glw.setToolTip(self._mosaic_tip())
         else:
             layer = UnitBars(name, self._titles[i], int(np.prod(shape)))
         self._column.insertWidget(1 + sum(x is not None for x in self._layers[:i]), layer)
@@ -234,10 +270,14 @@ class FeatureMapView(QWidget):
         if maps is None or channel >= maps.shape[-1]:
             self._on_detail_closed()
             return
-        h, w, c = maps.shape
-        title = self.tr("{name} · channel {channel} of {count} · {h}×{w}")
-        self._detail.show_channel(title.format(name=name, channel=channel, count=c, h=h, w=w), maps[..., channel])
+        self._detail.show_channel(self._detail_title(), maps[..., channel])
         self._detail.show()
+
+    def _detail_title(self) -> str:
+        name, channel = self._selected
+        h, w, c = self._maps[name].shape
+        title = self.tr("{name} · channel {channel} of {count} · {h}×{w}")
+        return title.format(name=name, channel=channel, count=c, h=h, w=w)
 
     @Slot(str, int)
     def _on_layer_channel_clicked(self, name: str, channel: int) -> None:

@@ -6,6 +6,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from guiapp.i18n import RetranslateMixin
 from guiapp.layer_maps import MosaicLayer
 
 KERNEL_CMAP = "CET-D1"  # blue - white - red: negative and positive weights at a glance
@@ -13,7 +14,7 @@ KERNEL_BACKGROUND = "#3a3a3a"  # the white of a zero weight must stand out from 
 KERNEL_PIXEL_PX = 14
 
 
-class KernelView(QWidget):
+class KernelView(RetranslateMixin, QWidget):
     """The first conv layer's kernels, one small image each, on a symmetric blue-white-red scale shared by all."""
 
     def __init__(self, parent: QWidget | None = None, columns: int | None = None):
@@ -22,11 +23,25 @@ class KernelView(QWidget):
         self.setAccessibleName("kernelView")
         self._columns = columns
         self._layer: MosaicLayer | None = None
-        self._placeholder = QLabel("No model loaded: no kernels to show.")
+        self._scale = 0.0  # the shared colour scale's bound m (the scale is -m .. m) of the kernels shown
+        self._placeholder = QLabel()
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._placeholder.setWordWrap(True)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addWidget(self._placeholder)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """The hint, and the title of the kernels shown, in the current language."""
+        self._placeholder.setText(self.tr("No model loaded: no kernels to show."))
+        if self._layer is None:
+            return
+        text = self.tr("First conv layer's kernels · {h}×{w} · {count} filters · scale ±{scale} (blue negative, "
+                       "red positive)")
+        layer = self._layer
+        layer.title.setText(text.format(h=layer.h, w=layer.w, count=layer.c, scale=f"{self._scale:.3g}"))
+        self._fit()  # the title's height may have changed
 
     def set_kernels(self, kernels: np.ndarray | None) -> None:
         """Show ``kernels`` (k, k, in_channels, n); for several input channels the first one's weights. None clears."""
@@ -49,10 +64,8 @@ class KernelView(QWidget):
             self._fit()
         finite = np.abs(maps[np.isfinite(maps)])
         m = float(finite.max()) if finite.size and finite.max() > 0 else 1e-6
-        self._layer.title.setText(
-            f"First conv layer's kernels · {shape[0]}×{shape[1]} · {shape[2]} filters · "
-            f"scale ±{m:.3g} (blue negative, red positive)"
-        )
+        self._scale = m
+        self.retranslate()
         self._layer.set_maps(maps, (-m, m))
 
     def kernel_count(self) -> int:

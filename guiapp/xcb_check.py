@@ -6,6 +6,10 @@ names the Debian/Ubuntu packages to install instead, and ``digit-trainer`` print
 
 The list is what PySide6's ``plugins/platforms/libqxcb.so`` and ``lib/libQt6XcbQpa.so.6`` link against outside
 the wheel (``ldd``), without the C/C++ runtime every desktop has.
+
+The message is in the app's language (``--lang``, else the saved choice, else the system's), read straight from the
+app's ``.qm`` with QtCore alone: there is no QApplication yet, and :mod:`guiapp.i18n` imports QtGui, which links
+some of the very libraries that may be missing.
 """
 
 from __future__ import annotations
@@ -14,6 +18,25 @@ import ctypes
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
+
+# The same as guiapp.i18n's SETTINGS_SCOPE, SETTINGS_KEY and translation folder (tests/gui/test_xcb_check.py checks)
+SETTINGS_SCOPE = ("DigitTrainer", "DigitTrainer")
+SETTINGS_KEY = "ui/language"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name pyside6-lupdate looks for
+    """Marks ``text`` for the translation (as Qt's does) without importing Qt."""
+    return text
+
+
+MESSAGE = QT_TRANSLATE_NOOP(
+    "XcbCheck",
+    "Digit Trainer cannot open its window: Qt's X11 (xcb) platform plugin needs system libraries that are "
+    "not installed ({libraries}).\nOn Debian or Ubuntu, install them with:\n\n    {command}\n\n"
+    "On other Linux distributions, install the packages that provide these files.",
+)
 
 # soname -> Debian/Ubuntu package that provides it
 XCB_LIBRARIES = {
@@ -74,15 +97,39 @@ def missing_packages(loads: Callable[[str], bool] | None = None) -> dict[str, st
     return {so: package for so, package in XCB_LIBRARIES.items() if not loads(so)}
 
 
-def explain(missing: dict[str, str]) -> str:
-    """What to tell the user: which libraries are missing and the one command that installs them."""
-    from PySide6.QtCore import QCoreApplication
+def language_for_locale(name: str) -> str:
+    """As :func:`guiapp.i18n.language_for_locale`: "zh_CN" for a Simplified Chinese locale, else "en"."""
+    parts = name.replace("-", "_").split("_")
+    if parts[0] != "zh" or "Hant" in parts[1:] or any(region in parts[1:] for region in ("TW", "HK", "MO")):
+        return "en"
+    return "zh_CN"
 
-    text = QCoreApplication.translate(
-        "XcbCheck",
-        "Digit Trainer cannot open its window: Qt's X11 (xcb) platform plugin needs system libraries that are "
-        "not installed ({libraries}).\nOn Debian or Ubuntu, install them with:\n\n    {command}\n\n"
-        "On other Linux distributions, install the packages that provide these files.",
-    )
+
+def message_language(language: str | None = None) -> str:
+    """``language`` if given, else the one saved in View › Language, else the system's."""
+    if language:
+        return language
+    from PySide6.QtCore import QLocale, QSettings
+
+    saved = QSettings(*SETTINGS_SCOPE).value(SETTINGS_KEY, "", type=str)
+    return saved if saved in ("en", "zh_CN") else language_for_locale(QLocale.system().name())
+
+
+def translated(text: str, language: str) -> str:
+    """``text`` (of the "XcbCheck" context) from the app's ``.qm`` for ``language``; English when there is none."""
+    if language == "en":
+        return text
+    from PySide6.QtCore import QTranslator
+
+    translator = QTranslator()
+    if not translator.load(str(TRANSLATIONS_DIR / f"digit_trainer_{language}.qm")):
+        return text
+    return translator.translate("XcbCheck", text) or text
+
+
+def explain(missing: dict[str, str], language: str | None = None) -> str:
+    """What to tell the user: which libraries are missing and the one command that installs them, in ``language``
+    (see :func:`message_language`)."""
+    text = translated(MESSAGE, message_language(language))
     command = "sudo apt-get install -y " + " ".join(sorted(set(missing.values())))
     return text.format(libraries=", ".join(missing), command=command)

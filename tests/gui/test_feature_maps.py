@@ -305,3 +305,59 @@ def test_display_range_rounds_outward(values, expected):
     from guiapp.ranges import display_range
 
     assert display_range(np.array(values, dtype=np.float32)) == pytest.approx(expected)
+
+
+class Marking:
+    """A translator that shows every text of ``contexts`` as <<source>>: proof that a text is fetched through tr()
+    again when the language changes (the real .qm may not hold a new text yet)."""
+
+    def __new__(cls, contexts):
+        from PySide6.QtCore import QTranslator
+
+        class _Marking(QTranslator):
+            def translate(self, context, source, disambiguation=None, n=-1):
+                return f"<<{source}>>" if context in contexts else ""
+
+            def isEmpty(self):
+                return False
+
+        return _Marking()
+
+
+def test_a_language_change_retranslates_from_the_state_shown(view, qtbot):
+    from PySide6.QtCore import QCoreApplication
+
+    from guiapp.canvas import DrawCanvas
+    from guiapp.layer_maps import MosaicLayer
+
+    kv, canvas = KernelView(), DrawCanvas()
+    qtbot.addWidget(kv)
+    qtbot.addWidget(canvas)
+    show(view, qtbot, activations(SEED))
+    view.select_channel("conv2d_1", 7)
+    kv.set_kernels(np.full((3, 3, 1, 32), 0.25, np.float32))
+    detail = view.findChild(QFrame, "channelDetail")
+    layers = view.findChildren(MosaicLayer)
+
+    def texts():
+        return (view.layer_titles(), [m.title.text() for m in layers], layers[0].glw.toolTip(), detail.title.text(),
+                detail.range.text(), kv.findChild(MosaicLayer).title.text(), canvas.toolTip())
+
+    english = texts()
+    assert english[3] == "conv2d_1 · channel 7 of 64 · 11×11" and english[4].startswith("min ")
+    assert english[5].startswith("First conv layer's kernels · 3×3 · 32 filters · scale ±0.25")
+    translator = Marking({"FeatureMapView", "ChannelDetail", "KernelView", "DrawCanvas"})
+    app = QCoreApplication.instance()
+    try:
+        app.installTranslator(translator)
+        qtbot.waitUntil(lambda: view.layer_titles()[0].startswith("<<"), timeout=5000)  # LanguageChange is posted
+        titles, shown, tip, detail_title, detail_range, kernel_title, canvas_tip = texts()
+        assert titles[0] == "<<conv2d · <<Conv2D>> · 26×26×32>>" and shown == titles[: len(shown)]
+        assert tip == "<<Click a map to enlarge it>>"
+        assert detail_title == "<<conv2d_1 · channel 7 of 64 · 11×11>>" and detail_range.startswith("<<min ")
+        assert kernel_title.startswith("<<First conv layer's kernels · 3×3 · 32 filters") and canvas_tip[:2] == "<<"
+        assert view.selected_channel() == ("conv2d_1", 7) and view.findChildren(MosaicLayer) == layers  # state kept
+    finally:
+        app.removeTranslator(translator)
+    qtbot.waitUntil(lambda: not view.layer_titles()[0].startswith("<<"), timeout=5000)
+    assert texts() == english

@@ -57,3 +57,31 @@ def test_the_installed_command_exits_cleanly_without_a_traceback():
                          check=False, cwd=Path(__file__).resolve().parents[2])
     assert out.returncode == 1
     assert "sudo apt-get install -y libxcb-cursor0" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_the_message_follows_the_app_language_without_qt_gui(tmp_path, monkeypatch):
+    from guiapp import i18n
+
+    # the copies kept so that the check need not import guiapp.i18n (and with it QtGui) agree with the originals
+    assert (xcb_check.SETTINGS_SCOPE, xcb_check.SETTINGS_KEY) == (i18n.SETTINGS_SCOPE, i18n.SETTINGS_KEY)
+    assert xcb_check.TRANSLATIONS_DIR == i18n.TRANSLATIONS_DIR
+    for name in ("zh_CN", "zh-Hans-CN", "zh_SG", "zh_TW", "zh_Hant_HK", "en_US", "de_DE", "C"):
+        assert xcb_check.language_for_locale(name) == i18n.language_for_locale(name), name
+    missing = {"libxcb-cursor.so.0": "libxcb-cursor0"}
+    assert xcb_check.explain(missing, "en").startswith("Digit Trainer cannot open its window")
+    lrelease = xcb_check.Path(sys.executable).parent / "pyside6-lrelease"
+    if not lrelease.exists():
+        pytest.skip("pyside6-lrelease is missing")
+    source = xcb_check.MESSAGE.replace("&", "&amp;").replace("<", "&lt;").replace("'", "&apos;")
+    (tmp_path / "zh.ts").write_text(
+        '<?xml version="1.0" encoding="utf-8"?><!DOCTYPE TS><TS version="2.1" language="zh_CN"><context>'
+        f"<name>XcbCheck</name><message><source>{source}</source>"
+        "<translation>缺少系统库（{libraries}）：\n\n    {command}</translation></message></context></TS>",
+        encoding="utf-8")
+    subprocess.run([str(lrelease), "-silent", str(tmp_path / "zh.ts"), "-qm",
+                    str(tmp_path / "digit_trainer_zh_CN.qm")], check=True)
+    monkeypatch.setattr(xcb_check, "TRANSLATIONS_DIR", tmp_path)
+    assert xcb_check.explain(missing, "zh_CN") == ("缺少系统库（libxcb-cursor.so.0）：\n\n"
+                                                   "    sudo apt-get install -y libxcb-cursor0")
+    monkeypatch.setattr(xcb_check, "TRANSLATIONS_DIR", tmp_path / "none")
+    assert xcb_check.explain(missing, "zh_CN").startswith("Digit Trainer cannot")  # no .qm: English
