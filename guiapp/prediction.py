@@ -33,7 +33,7 @@ SECOND_GUESS_MIN = 0.2
 mass is spread thin and the answer says the drawing is not like any digit."""
 
 PREVIEW_SCALE = 5  # the 28x28 preview is shown at 140x140, one block per model pixel (times the interface zoom)
-PREVIEW_MAX_ZOOM = 1.2
+PREVIEW_MAX_ZOOM = 1.0
 HEADLINE_SCALE = 1.8  # the answer's font, relative to the application font
 EMPTY_TEXT = "Draw a digit"
 _WIN_BRUSH, _WIN_UNSURE_BRUSH, _OTHER_BRUSH = pg.mkBrush("#3d8ee6"), pg.mkBrush("#e69a3d"), pg.mkBrush("#8a8f98")

@@ -29,7 +29,7 @@ from guiapp.jobs import STOPPABLE, YIELDS_TO_TRAIN
 from model.recipes import DEFAULT_LR, OPTIMIZERS, RECIPES, recipe
 
 # The runs table's columns; "Val. acc." is the newest epoch's validation accuracy, "Test acc." the run's result.
-RUN_COLUMNS = ("Run", "Settings", "Epochs", "Test acc.", "Val. acc.")
+RUN_COLUMNS = ("#", "Settings", "Epochs", "Test acc.", "Val. acc.")
 
 
 def _named(widget, name: str):
@@ -127,11 +127,10 @@ class TrainingPanel(QWidget):
         self.runs_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.runs_table.setWordWrap(True)
         self.runs_table.setTextElideMode(Qt.ElideNone)
-        header = self.runs_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        # The settings wrap at their commas in what the other columns leave; every other column fits its contents,
-        # so nothing is ever cut (a very narrow dock scrolls the table sideways instead).
-        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        # Every column fits its contents (the settings on short lines), so nothing is ever cut: a dock too
+        # narrow for them scrolls the table sideways. (No stretched last column: with resize-to-contents it kept
+        # a width it once had and pushed the table into a sideways scroll.)
+        self.runs_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.runs_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.runs_table.setMinimumHeight(110)
 
@@ -327,15 +326,18 @@ class TrainingPanel(QWidget):
     def add_run(self, run: int, cfg, epochs_done: int | None = None, accuracy: float | None = None):
         row = self.runs_table.rowCount()
         self.runs_table.insertRow(row)
-        desc = self.tr("{recipe}, {optimizer} lr={lr}, batch {batch}").format(
-            recipe=cfg.recipe, optimizer=cfg.optimizer, lr=f"{cfg.lr():g}", batch=cfg.batch_size
-        )
+        lines = [
+            self.tr("{recipe}, {optimizer}").format(recipe=cfg.recipe, optimizer=cfg.optimizer),
+            self.tr("lr={lr}").format(lr=f"{cfg.lr():g}"),
+            self.tr("batch {batch}").format(batch=cfg.batch_size),
+        ]
         if cfg.limit_train:
-            desc += ", " + self.tr("{n} images").format(n=f"{cfg.limit_train:,}")
+            lines.append(self.tr("{n} images").format(n=f"{cfg.limit_train:,}"))
+        desc = "\n".join(lines)
         for col, text in enumerate([str(run), desc, f"0/{cfg.epochs}", self.tr("running…"), "–"]):
             item = QTableWidgetItem(text)
             item.setTextAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-            item.setToolTip(desc)
+            item.setToolTip(", ".join(lines))
             self.runs_table.setItem(row, col, item)
         self.runs_table.scrollToBottom()
 

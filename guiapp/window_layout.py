@@ -23,7 +23,7 @@ LARGE_WINDOW = QSize(1800, 1100)  # on a larger screen it opens at this size, ce
 TOP_SHARE = 0.5  # the plots and the Draw dock take at least this share of the height, the feature maps the rest
 TRAINING_SHARE = 0.25  # the Training dock's share of the width, at least what its controls need
 TALL_SCREEN = 860  # on a screen taller than this the canvas grows with the height ...
-CANVAS_SHARE = 0.42  # ... up to this share of it
+CANVAS_SHARE = 0.4  # ... up to this share of it
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -136,8 +136,9 @@ def fit_docks(window) -> None:
     scroll_bar = draw_area.style().pixelMetric(draw_area.style().PixelMetric.PM_ScrollBarExtent)
     draw_w = window.draw_panel.wide_width() + draw_frame + scroll_bar
     draw_h = window.draw_box.heightForWidth(draw_w - draw_frame) + draw_frame + title
-    training_w = max(window.training_panel.minimumSizeHint().width(), round(TRAINING_SHARE * size.width()))
-    training_w = min(training_w, max(window.training_panel.minimumSizeHint().width(), 420))
+    training_min = window.training_panel.minimumSizeHint().width()
+    share = 0 if window.presentation.presenting else TRAINING_SHARE  # presenting: the controls, nothing more
+    training_w = min(max(training_min, round(share * size.width())), max(training_min, 420))
     top_h = max(draw_h, round(TOP_SHARE * (size.height() - bar)))
     feature_h = max(size.height() - bar - top_h - 6, 120)
     window.resizeDocks([window.training_dock, window.draw_dock], [training_w, draw_w], Qt.Orientation.Horizontal)
