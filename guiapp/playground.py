@@ -4,19 +4,15 @@ All arithmetic comes from :mod:`model.playground` (numpy, checked against Keras)
 zero padding), the kernel and the output, highlights the current window and output cell, and writes out the
 multiply-add for that cell.
 
-Its narration is in the app's language (context ``ConvPlayground``): the lessons' titles and explanations are
-written in :mod:`model.playground` and marked here for translation (``CASE_TEXTS``); the output-size formula is
-written here from the case's numbers, the same text as :meth:`model.playground.Case.formula` in English. A language
-switch re-renders every text from the state (lesson, step, edits, Play) without changing it.
+Its narration is in the app's language (texts and grids in :mod:`guiapp.playground_parts`). A language switch
+re-renders every text from the state (lesson, step, edits, Play) without changing it.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,115 +20,27 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from guiapp.i18n import RetranslateMixin
-from model.architecture import conv_out, pool_out
+from guiapp.playground_parts import (
+    PAD_TEXT,
+    PADDING,
+    WINDOW,
+    WINDOW_PAD,
+    fit_grid,
+    formula_text,
+    make_grid,
+    named,
+    parse_number,
+    translated,
+)
 from model.playground import CASES, Case, Step, fmt
 
-CELL = 32
 STEP_MS = 600
-LIMIT = 1_000_000
-WINDOW = QColor(255, 196, 90)
-WINDOW_PAD = QColor(225, 170, 80)
-PADDING = QColor(205, 205, 205)
-PAD_TEXT = QColor(110, 110, 110)
-
-# The lessons' titles and explanations as model/playground.py writes them, marked for translation (a test checks
-# that every case's title and lesson is here).
-CASE_TEXTS = (
-    QT_TRANSLATE_NOOP("ConvPlayground", "Convolution, valid padding"),
-    QT_TRANSLATE_NOOP("ConvPlayground", "A 3×3 kernel fits a 5×5 input in 3×3 places: the map shrinks."),
-    QT_TRANSLATE_NOOP("ConvPlayground", "Convolution, same padding"),
-    QT_TRANSLATE_NOOP("ConvPlayground", "A border of zeros lets the 3×3 kernel visit every pixel: 5×5 stays 5×5."),
-    QT_TRANSLATE_NOOP("ConvPlayground", "Convolution, stride 2 (same padding)"),
-    QT_TRANSLATE_NOOP(
-        "ConvPlayground",
-        "Jumping two pixels a step halves the map, rounding up: 5×5 becomes 3×3 (valid padding would give 2×2).",
-    ),
-    QT_TRANSLATE_NOOP("ConvPlayground", "Max pooling 2×2"),
-    QT_TRANSLATE_NOOP("ConvPlayground", "Each 2×2 block keeps its largest value: 4×4 becomes 2×2."),
-    QT_TRANSLATE_NOOP("ConvPlayground", "Average pooling 2×2"),
-    QT_TRANSLATE_NOOP("ConvPlayground", "Each 2×2 block becomes its mean: 4×4 becomes 2×2."),
-    QT_TRANSLATE_NOOP("ConvPlayground", "Sum pooling 2×2"),
-    QT_TRANSLATE_NOOP("ConvPlayground", "Each 2×2 block becomes its sum: 4×4 becomes 2×2."),
-)
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ConvPlayground", text)
-
-
-def formula_text(c: Case) -> str:
-    """The output-size formula with ``c``'s numbers in the current language (in English, ``c.formula()``)."""
-    n = len(c.x)
-    if not c.is_conv:
-        templates = {
-            "max": QT_TRANSLATE_NOOP("ConvPlayground", "max pool: out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}"),
-            "avg": QT_TRANSLATE_NOOP("ConvPlayground", "avg pool: out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}"),
-            "sum": QT_TRANSLATE_NOOP("ConvPlayground", "sum pool: out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}"),
-        }
-        return _tr(templates[c.pool]).format(n=n, p=c.pool_size, out=pool_out(n, c.pool_size))
-    k, s = len(c.kernel), c.stride
-    out = conv_out(n, k, s, c.padding)
-    if c.padding == "valid":
-        text = QCoreApplication.translate("ConvPlayground", "valid: out = ⌊(n−k)/s⌋ + 1 = ⌊({n}−{k})/{s}⌋ + 1 = {out}")
-        return text.format(n=n, k=k, s=s, out=out)
-    before, after = c.padding_amounts()
-    return QCoreApplication.translate(
-        "ConvPlayground",
-        "same: out = ⌈n/s⌉ = ⌈{n}/{s}⌉ = {out}; zeros added = max((out−1)·s + k − n, 0) = "
-        "max(({out}−1)·{s} + {k} − {n}, 0) = {total}: {before} top/left, {after} bottom/right"
-    ).format(n=n, k=k, s=s, out=out, total=before + after, before=before, after=after)
-
-
-def _named(widget, name: str):
-    widget.setObjectName(name)
-    widget.setAccessibleName(name)
-    return widget
-
-
-def _grid(name: str) -> QTableWidget:
-    table = _named(QTableWidget(), name)
-    table.horizontalHeader().hide()
-    table.verticalHeader().hide()
-    table.horizontalHeader().setDefaultSectionSize(CELL)
-    table.verticalHeader().setDefaultSectionSize(CELL)
-    table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-    table.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-    table.setSelectionMode(QAbstractItemView.NoSelection)
-    return table
-
-
-def _fit(table: QTableWidget, texts: list[str] | None = None):
-    """Size a square grid so that every value (its items' or ``texts``) shows in full."""
-    n = table.rowCount()
-    if texts is None:
-        texts = [table.item(r, c).text() for r in range(n) for c in range(n) if table.item(r, c)]
-    widest = max((table.fontMetrics().horizontalAdvance(t) for t in texts), default=0)
-    width = max(CELL, widest + 12)
-    table.horizontalHeader().setDefaultSectionSize(width)
-    frame = 2 * table.frameWidth()
-    table.setFixedSize(n * width + frame, n * CELL + frame)
-
-
-def parse_number(text: str) -> float:
-    """A number typed by a person ('2', '-1.5', '−3', '0,5'); ValueError with a message for anything else."""
-    cleaned = text.strip().replace("−", "-").replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        problem = QCoreApplication.translate("ConvPlayground", "“{text}” is not a number")
-        raise ValueError(problem.format(text=text)) from None
-    if not math.isfinite(value) or abs(value) > LIMIT:
-        problem = QCoreApplication.translate(
-            "ConvPlayground", "“{text}” is out of range: use numbers between −{limit} and {limit}")
-        raise ValueError(problem.format(text=text, limit=f"{LIMIT:,}"))
-    return value
 
 
 class ConvPlayground(RetranslateMixin, QWidget):
@@ -145,7 +53,7 @@ class ConvPlayground(RetranslateMixin, QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        _named(self, "convPlayground")
+        named(self, "convPlayground")
         self.setFocusPolicy(Qt.StrongFocus)
         self._case: Case = CASES[0]
         self._x = np.zeros((1, 1))
@@ -156,20 +64,20 @@ class ConvPlayground(RetranslateMixin, QWidget):
         self._filling = False
         self._message = None  # what the last edit went wrong with: (problem text, table, row, column, old value)
 
-        self.case_combo = _named(QComboBox(), "playgroundCaseCombo")
+        self.case_combo = named(QComboBox(), "playgroundCaseCombo")
         for c in CASES:
-            self.case_combo.addItem(_tr(c.title), c.key)
+            self.case_combo.addItem(translated(c.title), c.key)
         self.lesson_label = QLabel()
         self.lesson_label.setWordWrap(True)
-        self.formula_label = _named(QLabel(), "playgroundFormula")
+        self.formula_label = named(QLabel(), "playgroundFormula")
         self.formula_label.setWordWrap(True)
         self.formula_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
-        self.input_table = _grid("playgroundInput")
-        self.kernel_table = _grid("playgroundKernel")
+        self.input_table = make_grid("playgroundInput")
+        self.kernel_table = make_grid("playgroundKernel")
         self.pool_label = QLabel()
         self.pool_label.setAlignment(Qt.AlignCenter)
-        self.output_table = _grid("playgroundOutput")
+        self.output_table = make_grid("playgroundOutput")
         self.output_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.output_table.setFocusPolicy(Qt.NoFocus)
         self.input_title, self.kernel_title, self.output_title = QLabel(), QLabel(), QLabel()
@@ -186,13 +94,13 @@ class ConvPlayground(RetranslateMixin, QWidget):
         grids.addWidget(self.output_table, 1, 4, Qt.AlignTop)
         grids.setColumnStretch(5, 1)
 
-        self.step_label = _named(QLabel(), "playgroundStepText")
+        self.step_label = named(QLabel(), "playgroundStepText")
         self.step_label.setWordWrap(True)
         self.step_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         font = self.step_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.step_label.setFont(font)
-        self.message_label = _named(QLabel(), "playgroundMessage")
+        self.message_label = named(QLabel(), "playgroundMessage")
         self.message_label.setWordWrap(True)
         self.message_label.setStyleSheet("color: #c62828;")
         self.message_label.hide()
@@ -247,7 +155,7 @@ class ConvPlayground(RetranslateMixin, QWidget):
         self.restore_button.setToolTip(self.tr("Undo your edits"))
         self._set_play_text()
         for i, c in enumerate(CASES):
-            self.case_combo.setItemText(i, _tr(c.title))
+            self.case_combo.setItemText(i, translated(c.title))
         if self._steps:  # not before the first lesson is loaded
             self._write_titles()
             self._filling = True  # a new tooltip emits itemChanged too
@@ -262,7 +170,7 @@ class ConvPlayground(RetranslateMixin, QWidget):
             self._render_message()
 
     def _button(self, name: str) -> QPushButton:
-        button = _named(QPushButton(), name)
+        button = named(QPushButton(), name)
         button.setFocusPolicy(Qt.NoFocus)  # keeps Space and the arrows for stepping
         return button
 
@@ -377,13 +285,13 @@ class ConvPlayground(RetranslateMixin, QWidget):
             for col in range(size):
                 inside = before <= r < before + n and before <= col < before + n
                 self.input_table.setItem(r, col, self._cell(self._x[r - before, col - before] if inside else 0, inside))
-        _fit(self.input_table)
+        fit_grid(self.input_table)
         if c.is_conv:
             self.kernel_table.setRowCount(len(c.kernel))
             self.kernel_table.setColumnCount(len(c.kernel))
             for r, col in np.ndindex(self._k.shape):
                 self.kernel_table.setItem(r, col, self._cell(self._k[r, col], True))
-            _fit(self.kernel_table)
+            fit_grid(self.kernel_table)
         self._filling = False
         self._message = None
         self._render_message()
@@ -398,7 +306,7 @@ class ConvPlayground(RetranslateMixin, QWidget):
         c = self._case
         n, k, p = len(c.x), len(c.kernel or ()), c.pool_size
         before, after = c.padding_amounts()
-        self.lesson_label.setText(_tr(c.lesson))
+        self.lesson_label.setText(translated(c.lesson))
         self.formula_label.setText(self.tr("Output size: {formula}").format(formula=formula_text(c)))
         if before + after:
             self.input_title.setText(
@@ -447,7 +355,7 @@ class ConvPlayground(RetranslateMixin, QWidget):
         self._filling = True
         item.setText(fmt(target[r, col]))
         self._filling = False
-        _fit(item.tableWidget())
+        fit_grid(item.tableWidget())
         self._go(self._index, force=True)
 
     def _render_message(self):
@@ -507,7 +415,7 @@ class ConvPlayground(RetranslateMixin, QWidget):
             if (r, col) == (step.out_row, step.out_col):
                 item.setBackground(QBrush(WINDOW))
             self.output_table.setItem(r, col, item)
-        _fit(self.output_table, [fmt(v) for v in self._output.ravel()])  # all values, so the width never jumps
+        fit_grid(self.output_table, [fmt(v) for v in self._output.ravel()])  # all values, so the width never jumps
         self._filling = False
         self._write_step()
         self.prev_button.setEnabled(self._index > 0)

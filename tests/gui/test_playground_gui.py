@@ -161,7 +161,7 @@ def test_play_runs_to_the_end_and_reset_goes_back(playground, qtbot):
 
 
 def test_every_lesson_text_is_marked_for_translation():
-    from guiapp.playground import CASE_TEXTS
+    from guiapp.playground_parts import CASE_TEXTS
 
     assert {t for c in CASES for t in (c.title, c.lesson)} == set(CASE_TEXTS)
 
