@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from guiapp.flow_layout import FlowLayout
+from guiapp.i18n import RetranslateMixin, message_for
 from guiapp.layer_row import LayerRow, ShownRow, shape_text
 from model.architecture import (
     INPUT_SHAPE, NUM_CLASSES, LayerSpec, analyse, conv, dense, dropout, flatten, layer_names, pool, seed_spec,
@@ -22,7 +23,25 @@ from model.errors import SpecError
 
 OUTPUT_LAYER = dense(NUM_CLASSES, "softmax")
 NEW_LAYER = {"conv": conv(32), "pool": pool(2), "dense": dense(64), "dropout": dropout(0.25), "flatten": flatten()}
-TITLES = {"conv": "Conv", "pool": "Pool", "flatten": "Flatten", "dense": "Dense", "dropout": "Dropout"}
+TITLES = {"conv": "Conv", "pool": "Pool", "flatten": "Flatten", "dense": "Dense", "dropout": "Dropout"}  # objectNames
+ADD_TEXTS = {  # the add buttons' texts
+    "conv": QT_TRANSLATE_NOOP("ArchitectureEditor", "+ Conv"),
+    "pool": QT_TRANSLATE_NOOP("ArchitectureEditor", "+ Pool"),
+    "dense": QT_TRANSLATE_NOOP("ArchitectureEditor", "+ Dense"),
+    "dropout": QT_TRANSLATE_NOOP("ArchitectureEditor", "+ Dropout"),
+    "flatten": QT_TRANSLATE_NOOP("ArchitectureEditor", "+ Flatten"),
+}
+ADD_TIPS = {
+    "conv": QT_TRANSLATE_NOOP("ArchitectureEditor", "Insert before Flatten"),
+    "pool": QT_TRANSLATE_NOOP("ArchitectureEditor", "Insert before Flatten"),
+    "flatten": QT_TRANSLATE_NOOP("ArchitectureEditor", "Insert after the convolutions"),
+    "dense": QT_TRANSLATE_NOOP("ArchitectureEditor", "Insert before the output layer"),
+    "dropout": QT_TRANSLATE_NOOP("ArchitectureEditor", "Insert before the output layer"),
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ArchitectureEditor", text)
 
 
 def _named(widget, name: str):
@@ -31,40 +50,36 @@ def _named(widget, name: str):
     return widget
 
 
-class ArchitectureEditor(QWidget):
+class ArchitectureEditor(RetranslateMixin, QWidget):
     """Edits the layer list to train; the Dense(10, softmax) output layer is always last and locked.
 
-    Emits ``specChanged(list[LayerSpec])`` after every change and ``validityChanged(str)`` when validity changes:
-    '' for a network that can be built, else the reason, which names the layer ("Layer 5 (conv): …").
+    Emits ``specChanged(list[LayerSpec])`` after every change and ``validityChanged(reason)`` when validity changes:
+    '' for a network that can be built, else the reason, which names the layer ("Layer 5 (conv): …"): a model
+    message, a str whose English text :func:`guiapp.i18n.message_for` shows in the current language.
     """
 
     specChanged = Signal(object)
-    validityChanged = Signal(str)
+    validityChanged = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         _named(self, "architectureEditor")
         self._body: list[LayerSpec] = seed_spec()[:-1]
         self._rows: list[LayerRow] = []
-        self._error = ""
+        self._error = ""  # a model message (see validityChanged)
+        self._total = 0
 
         self.add_buttons = {}
         adds = FlowLayout()
         for kind in ("conv", "pool", "dense", "dropout", "flatten"):
-            button = _named(QPushButton("+ " + TITLES[kind]), f"add{TITLES[kind]}Button")
-            button.setMaximumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 24)
-            button.setToolTip(
-                "Insert before Flatten" if kind in ("conv", "pool") else
-                "Insert after the convolutions" if kind == "flatten" else "Insert before the output layer"
-            )
+            button = _named(QPushButton(), f"add{TITLES[kind]}Button")
             button.clicked.connect(partial(self._on_add_clicked, kind))
             adds.addWidget(button)
             self.add_buttons[kind] = button
-        self.reset_button = _named(QPushButton("Reset to seed model"), "resetSeedButton")
-        self.reset_button.setToolTip("The tutorial's network: 93,322 parameters")
+        self.reset_button = _named(QPushButton(), "resetSeedButton")
         self.reset_button.clicked.connect(self._on_reset_clicked)
 
-        self.input_label = QLabel(f"Input image: {shape_text(INPUT_SHAPE)} (height × width × channels)")
+        self.input_label = QLabel()
         self.input_label.setWordWrap(True)
         self._rows_box = QVBoxLayout()
         self._rows_box.setSpacing(0)
@@ -98,6 +113,27 @@ class ArchitectureEditor(QWidget):
         layout.addLayout(bottom)
         layout.addWidget(self.error_label)
         self._rebuild()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Buttons, the input's shape, the total and the error in the current language (rows translate their own)."""
+        for kind, button in self.add_buttons.items():
+            button.setText(_tr(ADD_TEXTS[kind]))
+            button.setMaximumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 24)
+            button.setToolTip(_tr(ADD_TIPS[kind]))
+        self.reset_button.setText(self.tr("Reset to seed model"))
+        self.reset_button.setToolTip(self.tr("The tutorial's network: 93,322 parameters"))
+        self.input_label.setText(self.tr("Input image: {shape} (height × width × channels)").format(
+            shape=shape_text(INPUT_SHAPE)))
+        self._show_totals()
+
+    def _show_totals(self) -> None:
+        if self._error:
+            self.total_label.setText(self.tr("Total parameters: – (cannot be built)"))
+        else:
+            self.total_label.setText(self.tr("Total parameters: {count}").format(count=f"{self._total:,}"))
+        self.error_label.setText(message_for(self._error))
+        self.error_label.setVisible(bool(self._error))
 
     # Public API ----------------------------------------------------------------------------------------------
     def spec(self) -> list[LayerSpec]:
@@ -194,8 +230,8 @@ class ArchitectureEditor(QWidget):
         try:
             infos, error, bad = analyse(spec), "", -1
         except SpecError as exc:
-            error = str(exc)
-            match = re.match(r"Layer (\d+)", error)
+            error = exc.message
+            match = re.match(r"Layer (\d+)", str(error))
             bad = int(match.group(1)) - 1 if match else -1
             infos = self._infos_before(spec, bad)
         flattens = sum(layer.kind == "flatten" for layer in self._body)
@@ -206,14 +242,11 @@ class ArchitectureEditor(QWidget):
                 i + 1, name, info, error if i == bad else "", i > 0, i < len(self._body) - 1, not needed
             )
         self.add_buttons["flatten"].setVisible(flattens == 0)
-        if error:
-            self.total_label.setText("Total parameters: – (cannot be built)")
-        else:
-            self.total_label.setText(f"Total parameters: {sum(info.params for info in infos):,}")
-        self.error_label.setText(error)
-        self.error_label.setVisible(bool(error))
-        if error != self._error:
-            self._error = error
+        changed = error != self._error
+        self._error = error
+        self._total = 0 if error else sum(info.params for info in infos)
+        self._show_totals()
+        if changed:
             if bad >= 0:
                 self._reveal(bad)
             self.validityChanged.emit(error)

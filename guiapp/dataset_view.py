@@ -7,20 +7,21 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollBar, QVBoxLayout, QWidget
 
+from guiapp.i18n import RetranslateMixin
 from guiapp.qimage import gray_pixmap
 from guiapp.theme import PaletteFollower, run_colour, style_plot
 
 PER_PAGE = 9
 
 
-class DatasetView(QWidget):
+class DatasetView(RetranslateMixin, QWidget):
     """Shows nine training images at a time; the scroll bar pages through all of them."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("datasetView")
         self._raw = None
-        self.info = QLabel("No dataset loaded. Use File › Open dataset… or press Train to load MNIST.")
+        self.info = QLabel()
         self.info.setWordWrap(True)
         grid = QGridLayout()
         self.cells: list[tuple[QLabel, QLabel]] = []
@@ -54,6 +55,21 @@ class DatasetView(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.counts_plot)
         PaletteFollower(self, self._apply_theme)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """The dataset's description and the counts plot's title in the current language."""
+        self._apply_theme()
+        self._show_info()
+
+    def _show_info(self) -> None:
+        raw = self._raw
+        if raw is None:
+            self.info.setText(self.tr("No dataset loaded. Use File › Open dataset… or press Train to load MNIST."))
+            return
+        counts = ", ".join(f"{d}: {c:,}" for d, c in enumerate(raw.class_counts()))
+        self.info.setText(self.tr("{source}\n{train} training and {test} test images. Class counts: {counts}").format(
+            source=raw.source, train=f"{len(raw.x_train):,}", test=f"{len(raw.x_test):,}", counts=counts))
 
     def _apply_theme(self) -> None:
         c = style_plot(self.counts_plot, self.tr("Training images per class"))
@@ -62,12 +78,8 @@ class DatasetView(QWidget):
     def set_dataset(self, raw):
         self._raw = raw
         n = len(raw.x_train)
-        counts = raw.class_counts()
-        self.info.setText(
-            f"{raw.source}\n{n:,} training and {len(raw.x_test):,} test images. "
-            f"Class counts: " + ", ".join(f"{d}: {c:,}" for d, c in enumerate(counts))
-        )
-        self._bars.setOpts(height=counts)
+        self._show_info()
+        self._bars.setOpts(height=raw.class_counts())
         self.scroll.setEnabled(True)
         self.scroll.setRange(0, (n - 1) // PER_PAGE)
         self.scroll.setPageStep(10)

@@ -20,15 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from guiapp.canvas import DEFAULT_PEN_WIDTH, DrawCanvas
+from guiapp.i18n import RetranslateMixin
 from guiapp.prediction import PredictionPanel
 from model.preprocess import to_mnist
 
 LIVE_INTERVAL_MS = 100  # while drawing, classify at most ten times a second
 PEN_WIDTH_RANGE = (4, 40)
-HINT = "Right-click clears · Ctrl+Z undoes · drop an image file to classify it"
 
 
-class DrawPanel(QWidget):
+class DrawPanel(RetranslateMixin, QWidget):
     """Canvas + Clear / Undo / pen width + :class:`PredictionPanel`, preprocessing every change to a 28x28 input.
 
     Signals
@@ -58,18 +58,14 @@ class DrawPanel(QWidget):
         self.canvas = DrawCanvas()
         self.prediction_panel = PredictionPanel()
 
-        self.clear_button = QPushButton("Clear")
+        self.clear_button = QPushButton()
         self.clear_button.setObjectName("clearButton")
-        self.clear_button.setToolTip("Clear the canvas (Delete, Backspace or right-click)")
-        self.undo_button = QPushButton("Undo")
+        self.undo_button = QPushButton()
         self.undo_button.setObjectName("undoButton")
-        self.undo_button.setToolTip("Remove the last stroke (Ctrl+Z)")
         self.pen_slider = QSlider(Qt.Orientation.Horizontal)
         self.pen_slider.setObjectName("penWidthSlider")
-        self.pen_slider.setAccessibleName("Pen width")
         self.pen_slider.setRange(*PEN_WIDTH_RANGE)
         self.pen_slider.setValue(round(DEFAULT_PEN_WIDTH))
-        self.pen_slider.setToolTip("Pen width in canvas pixels (MNIST strokes are about 2 of 28 px wide)")
         self._pen_value = QLabel()
         self._pen_value.setMinimumWidth(self._pen_value.fontMetrics().horizontalAdvance("40 px") + 4)
         self.message = QLabel()
@@ -77,14 +73,15 @@ class DrawPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.setMaximumWidth(self.canvas.width())
         self._compact = False
-        self._show_hint()
+        self._error = ""  # the dropped file's problem under the canvas ("" shows the hint)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.undo_button)
         buttons.addStretch(1)
         pen = QHBoxLayout()
-        pen.addWidget(QLabel("Pen width"))
+        self._pen_label = QLabel()
+        pen.addWidget(self._pen_label)
         pen.addWidget(self.pen_slider, 1)
         pen.addWidget(self._pen_value)
         left = QVBoxLayout()
@@ -120,6 +117,19 @@ class DrawPanel(QWidget):
         self.undo_button.clicked.connect(self._on_undo_button_clicked)
         self.pen_slider.valueChanged.connect(self._on_pen_slider_value_changed)
         self._on_pen_slider_value_changed(self.pen_slider.value())
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Buttons, tooltips, the pen's label and the hint in the current language."""
+        self.clear_button.setText(self.tr("Clear"))
+        self.clear_button.setToolTip(self.tr("Clear the canvas (Delete, Backspace or right-click)"))
+        self.undo_button.setText(self.tr("Undo"))
+        self.undo_button.setToolTip(self.tr("Remove the last stroke (Ctrl+Z)"))
+        self._pen_label.setText(self.tr("Pen width"))
+        self.pen_slider.setAccessibleName(self.tr("Pen width"))
+        self.pen_slider.setToolTip(self.tr("Pen width in canvas pixels (MNIST strokes are about 2 of 28 px wide)"))
+        if not self._error:
+            self._show_hint()
 
     # ----------------------------------------------------------------------------------------------------- public
     def show_prediction(self, prediction, x: np.ndarray | None = None) -> None:
@@ -149,7 +159,8 @@ class DrawPanel(QWidget):
             self.cleared.emit()
 
     def _show_hint(self) -> None:
-        self.message.setText(HINT)
+        self._error = ""
+        self.message.setText(self.tr("Right-click clears · Ctrl+Z undoes · drop an image file to classify it"))
         self.message.setStyleSheet("color: palette(mid);")
         self.message.setVisible(not self._compact)
 
@@ -178,6 +189,7 @@ class DrawPanel(QWidget):
 
     @Slot(str)
     def _on_canvas_error_occurred(self, message: str) -> None:
+        self._error = message
         self.message.setText(message)
         self.message.setStyleSheet("color: #d9534f;")
         self.message.show()

@@ -56,8 +56,9 @@ class Failure:
         """The message in the language the app shows."""
         from guiapp.i18n import message_for
 
-        has_what = "what" in getattr(self.message, "params", {})
-        return message_for(self.message, {"what": self.title()} if has_what else None)
+        # "job.failed" names the job in its {what}: the translated title. (Other messages' {what} is their own.)
+        names_job = getattr(self.message, "code", "") == "job.failed"
+        return message_for(self.message, {"what": self.title()} if names_job else None)
 
 
 class Engine(QObject):

@@ -42,3 +42,22 @@ def phase_text(phase: str) -> str:
     from guiapp.i18n import message_for
 
     return message_for(phase)
+
+
+# The jobs by name, as the status line names a job that is in the way ("not now, the engine is busy (training)").
+JOB_TEXT = {
+    STARTING: QT_TRANSLATE_NOOP("Jobs", "starting"),
+    TRAINING: QT_TRANSLATE_NOOP("Jobs", "training"),
+    EVALUATING: QT_TRANSLATE_NOOP("Jobs", "evaluating"),
+    AUTO_EVALUATING: QT_TRANSLATE_NOOP("Jobs", "evaluating the run"),
+    FINE_TUNING: QT_TRANSLATE_NOOP("Jobs", "fine-tuning"),
+    OPENING_MODEL: QT_TRANSLATE_NOOP("Jobs", "opening model"),
+    SAVING: QT_TRANSLATE_NOOP("Jobs", "saving"),
+    OPENING_DATASET: QT_TRANSLATE_NOOP("Jobs", "opening dataset"),
+    REVERTING: QT_TRANSLATE_NOOP("Jobs", "reverting"),
+}
+
+
+def job_text(job: str) -> str:
+    """A job's name in the language the app shows (an unknown job as it is)."""
+    return QCoreApplication.translate("Jobs", JOB_TEXT[job]) if job in JOB_TEXT else job

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from guiapp import gc_guard, window_layout
 from guiapp.architecture_editor import ArchitectureEditor
@@ -21,12 +21,14 @@ from guiapp.dataset_view import DatasetView
 from guiapp.draw_panel import DrawPanel
 from guiapp.feature_maps import FeatureMapView
 from guiapp.kernel_view import KernelView
+from guiapp.i18n import RetranslateMixin, message_for
 from guiapp.improve import ImproveController
-from guiapp.jobs import PHASE_TEXT, STOPPABLE, YIELDS_TO_TRAIN
+from guiapp.jobs import STOPPABLE, YIELDS_TO_TRAIN, job_text, phase_text
 from guiapp.model_view import ModelSummary
 from guiapp.playground import ConvPlayground
 from guiapp.plots import TrainingPlots
 from guiapp.presentation import Presentation
+from guiapp.status_line import StatusLine, render
 from guiapp.training_panel import TrainingPanel
 from model.data import ENV_VAR
 
@@ -36,7 +38,7 @@ SETTINGS_ORG = "DigitTrainer"
 SETTINGS_APP = "DigitTrainer"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(RetranslateMixin, QMainWindow):
     """Digit Trainer's window. Constructible with no arguments inside a running QApplication."""
 
     # Emitted on the GUI thread once the window shows what the engine reported (tests and tools wait on these).
@@ -57,7 +59,6 @@ class MainWindow(QMainWindow):
         self, data_path: str | None = None, model_path: str | None = None, parent=None, samples_path: str | None = None
     ):
         super().__init__(parent)
-        self.setWindowTitle("Digit Trainer")
         self.setObjectName("MainWindow")
         self.settings = QSettings(SETTINGS_ORG, SETTINGS_APP)
         data_path = data_path or os.environ.get(ENV_VAR) or self.settings.value("data/path", None) or None
@@ -65,7 +66,7 @@ class MainWindow(QMainWindow):
         self.last_result = None
         self.last_evaluation = None
         self._closing = False
-        self._outcome = ""  # the status line's text once the engine is idle again: how the last request ended
+        self._outcome = None  # the status line's text once the engine is idle again: how the last request ended
         self._dataset_requested: str | None = None  # File › Open dataset's path, remembered once it has loaded
         # The zoom (application font) is set before any view is made, so each is built at its final size.
         self.presentation = Presentation(self.settings, self)
@@ -86,8 +87,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.plots)
         window_layout.setup_docks(self)
         window_layout.setup_menus(self)
-        self.status = QLabel("Loading TensorFlow…")
+        self.status = StatusLine(lambda: phase_text("loading"))
         self.statusBar().addWidget(self.status, 1)
+        self.retranslate()
 
         # Cyclic garbage is collected on this thread only while the engine's thread runs (see gc_guard).
         gc_guard.collector().engage()
@@ -96,6 +98,11 @@ class MainWindow(QMainWindow):
         self.layout_keeper = window_layout.LayoutKeeper(self, default=not window_layout.restore(self))
         # Start TensorFlow's import once the event loop runs, so the window paints first.
         QTimer.singleShot(20, self._start_engine)
+
+    def retranslate(self):
+        """The window's own texts (menus and docks: window_layout.retranslate; the views translate their own)."""
+        self.setWindowTitle(self.tr("Digit Trainer"))
+        window_layout.retranslate(self)
 
     @Slot()
     def _start_engine(self):
@@ -122,7 +129,7 @@ class MainWindow(QMainWindow):
         c.evaluationProgress.connect(self._on_controller_evaluation_progress)
         c.evaluated.connect(self._on_controller_evaluated)
         c.saved.connect(self._on_controller_saved)
-        c.failed.connect(self._show_error)
+        c.jobFailed.connect(self._on_controller_job_failed)
         c.started.connect(self._on_controller_started)
         p = self.training_panel
         p.trainRequested.connect(self._on_panel_train_requested)
@@ -136,7 +143,7 @@ class MainWindow(QMainWindow):
         self.architecture_editor.validityChanged.connect(self._on_architecture_validity_changed)
         i = self.improve
         i.connect()
-        i.statusMessage.connect(self.status.setText)
+        i.statusMessage.connect(self.status.say)
         i.errorRaised.connect(self._show_error)
         i.evaluationWanted.connect(self.evaluation_dock.raise_)
         i.evaluationShown.connect(self.evaluationShown)
@@ -157,28 +164,33 @@ class MainWindow(QMainWindow):
 
     def _start_run(self, cfg) -> bool:
         if self.training_panel.blocked_reason:
-            self.status.setText(self.training_panel.blocked_reason)
+            self.status.say(lambda: self.training_panel.blocked_reason)
             return False
         if self.controller.train(cfg) is None:
-            self._refuse("Train")
+            self._refuse(lambda: self.tr("Train"))
             return False
         self.last_result = None
         return True
 
-    def _refuse(self, what: str) -> None:
-        """Say why ``what`` did nothing: the engine is busy with a job that must end (or be stopped) first."""
+    def _refuse(self, what) -> None:
+        """Say why ``what`` (a callable giving its name) did nothing: the engine is busy with a job that must end
+        (or be stopped) first."""
         job = self.controller.job
-        stop = " (Esc stops it)" if job in STOPPABLE else ""
-        self.status.setText(f"{what}: not now, the engine is busy ({job}){stop}.")
+        if job in STOPPABLE:
+            text = lambda: self.tr("{what}: not now, the engine is busy ({job}) (Esc stops it).")  # noqa: E731
+        else:
+            text = lambda: self.tr("{what}: not now, the engine is busy ({job}).")  # noqa: E731
+        self.status.say(lambda: text().format(what=what(), job=job_text(job)))
 
     @Slot(int, object)
     def _on_controller_run_started(self, run: int, cfg):
         self.training_panel.show_run_started(run, cfg)
         self.plots.start_run(run, cfg.epochs)
 
-    @Slot(str)
-    def _on_architecture_validity_changed(self, reason: str):
-        self.training_panel.set_blocked(reason and f"Cannot train this network: {reason}")
+    @Slot(object)
+    def _on_architecture_validity_changed(self, reason):
+        self.training_panel.set_blocked(reason and (
+            lambda: self.tr("Cannot train this network: {reason}").format(reason=message_for(reason))))
 
     @Slot(str)
     def _on_panel_recipe_changed(self, name: str):
@@ -195,13 +207,14 @@ class MainWindow(QMainWindow):
     def _on_stop_requested(self):
         self.controller.stop()
         if self.controller.stoppable:
-            self.status.setText("Stopping…")
+            self.status.say(lambda: self.tr("Stopping…"))
 
     @Slot(object)
     def _on_draw_input_changed(self, x):
         self.controller.classify(x)
         if self.controller.model_info is None and self.controller.phase not in ("loading", "loading model"):
-            self.status.setText("No model to classify with yet: train one, or open a model file (File › Open model…).")
+            self.status.say(lambda: self.tr(
+                "No model to classify with yet: train one, or open a model file (File › Open model…)."))
 
     @Slot()
     def _on_draw_cleared(self):
@@ -212,70 +225,35 @@ class MainWindow(QMainWindow):
     def _on_draw_error_occurred(self, message: str):
         # Shown under the canvas already; the status line keeps it too, without a dialog for a mis-dropped file.
         self.last_error = message
-        self.status.setText(message)
-        self.errorShown.emit("Loading an image", message)
+        self.status.say(message)
+        self.errorShown.emit(self.tr("Loading an image"), message)
 
     def open_model(self, path: str) -> bool:
         """Open a model file; False (and a status line saying why) while the engine is busy."""
         if not self.controller.open_model(path):
-            self._refuse("Open model")
+            self._refuse(lambda: self.tr("Open model"))
             return False
         return True
 
     def save_model(self, path: str) -> bool:
         """Save the model in use; False while the engine is busy (a run's model is saved once the run ends)."""
         if not self.controller.save_model(path):
-            self._refuse("Save model")
+            self._refuse(lambda: self.tr("Save model"))
             return False
         return True
 
     def open_dataset(self, path: str) -> bool:
         if not self.controller.open_dataset(path):
-            self._refuse("Open dataset")
+            self._refuse(lambda: self.tr("Open dataset"))
             return False
         self._dataset_requested = str(path)
         return True
 
     def evaluate(self) -> bool:
         if not self.controller.evaluate():
-            self._refuse("Evaluate")
+            self._refuse(lambda: self.tr("Evaluate"))
             return False
         return True
-
-    def _discard_unsaved_ok(self) -> bool:
-        """Ask before an unsaved trained or fine-tuned model is replaced; True to go on."""
-        if not self.controller.unsaved_model:
-            return True
-        answer = QMessageBox.question(
-            self,
-            "Unsaved model",
-            "The model in use was trained here and has not been saved. Open another model and discard it?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Discard
-
-    @Slot()
-    def _on_open_dataset_triggered(self):
-        path, _ = QFileDialog.getOpenFileName(self, "Open MNIST dataset", "", "MNIST (*.npz);;All files (*)")
-        if path:
-            self.open_dataset(path)
-
-    @Slot()
-    def _on_open_model_triggered(self):
-        if not self._discard_unsaved_ok():
-            return
-        path, _ = QFileDialog.getOpenFileName(self, "Open model", "", "Keras model (*.keras)")
-        if path:
-            self.open_model(path)
-
-    @Slot()
-    def _on_save_model_triggered(self):
-        path, _ = QFileDialog.getSaveFileName(self, "Save model", "digit_model.keras", "Keras model (*.keras)")
-        if path:
-            if not path.endswith(".keras"):
-                path += ".keras"
-            self.save_model(path)
 
     @Slot()
     def _on_evaluate_triggered(self):
@@ -284,7 +262,7 @@ class MainWindow(QMainWindow):
     # What the controller reports ---------------------------------------------------------------------------
     @Slot(str)
     def _on_controller_ready(self, device: str):
-        self.training_panel.device_label.setText(f"Device: {device}")
+        self.training_panel.set_device(device)
 
     @Slot()
     def _on_controller_started(self):
@@ -306,13 +284,13 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_controller_phase_changed(self, phase: str):
-        text = PHASE_TEXT.get(phase, phase)
+        text = lambda: phase_text(phase)  # noqa: E731
         if phase != "idle":
-            self._outcome = ""
+            self._outcome = None
         elif self._outcome:
             text = self._outcome  # how the last request ended stays readable, not replaced by "Ready"
-        self.status.setText(text)
-        self.training_panel.status_label.setText(text)
+        self.status.say(text)
+        self.training_panel.set_status(text)
         self.phaseShown.emit(phase)
 
     @Slot(object)
@@ -335,10 +313,12 @@ class MainWindow(QMainWindow):
         self.last_result = result
         self.training_panel.show_run_finished(run, self.controller.run_config.epochs, result)
         if result is not None and result.reason:
-            self._outcome = result.reason
-            self.status.setText(result.reason)
-            if not result.reason.startswith("Stopped by the user"):
-                self._show_error("Training stopped", result.reason)
+            reason = result.reason
+            self._outcome = lambda: message_for(reason)
+            self.status.say(self._outcome)
+            stopped = getattr(reason, "code", "") in ("training.stopped", "training.stopped_before_start")
+            if not (stopped or reason.startswith("Stopped by the user")):
+                self._show_error(lambda: self.tr("Training stopped"), self._outcome)
 
     @Slot(object, object)
     def _on_controller_prediction_ready(self, prediction, x):
@@ -360,7 +340,9 @@ class MainWindow(QMainWindow):
             try:
                 self.architecture_editor.set_spec(info.spec)
             except Exception as exc:  # a damaged spec in a model file must not break loading
-                self.status.setText(f"The model's architecture could not be shown in the editor: {exc}")
+                error = exc
+                self.status.say(lambda: self.tr("The model's architecture could not be shown in the editor: {error}")
+                                .format(error=message_for(error)))
         self.kernel_view.set_kernels(info.kernels)
         acc = (info.metadata or {}).get("test_accuracy")
         if info.source != "untrained" and not self.training_panel.running:
@@ -379,7 +361,7 @@ class MainWindow(QMainWindow):
 
     @Slot(float)
     def _on_controller_evaluation_progress(self, fraction: float):
-        self.training_panel.show_finished(fraction, "Evaluating… %p%")
+        self.training_panel.show_finished(fraction, lambda: self.tr("Evaluating… %p%"))
 
     @Slot(object)
     def _on_controller_evaluated(self, evaluation):
@@ -387,20 +369,28 @@ class MainWindow(QMainWindow):
         if evaluation is None:
             return
         self.last_evaluation = evaluation
-        self._outcome = f"Test accuracy {evaluation.accuracy * 100:.2f} % ({len(evaluation.mistakes)} mistakes)"
-        self.status.setText(self._outcome)
+        self._outcome = lambda: self.tr("Test accuracy {accuracy} % ({mistakes} mistakes)").format(
+            accuracy=f"{evaluation.accuracy * 100:.2f}", mistakes=len(evaluation.mistakes))
+        self.status.say(self._outcome)
 
     @Slot(str)
     def _on_controller_saved(self, path: str):
-        self._outcome = f"Saved {path}"
-        self.status.setText(self._outcome)
+        self._outcome = lambda: self.tr("Saved {path}").format(path=path)
+        self.status.say(self._outcome)
         self.modelSaved.emit(path)
 
-    def _show_error(self, title: str, message: str):
-        """Show a problem without blocking: a non-modal message box plus the status line."""
+    @Slot(object)
+    def _on_controller_job_failed(self, failure):
+        self._show_error(failure.title, failure.text)
+
+    def _show_error(self, title, message):
+        """Show a problem without blocking: a non-modal message box plus the status line. ``title`` and ``message``
+        are texts, or callables giving them in the current language (the status line says it again after a
+        switch)."""
+        self._outcome = message if callable(message) else (lambda: message)
+        self.status.say(self._outcome)
+        title, message = render(title), render(message)
         self.last_error = message
-        self._outcome = message
-        self.status.setText(message)
         if not self._closing:
             box = QMessageBox(QMessageBox.Warning, title, message, QMessageBox.Ok, self)
             box.setObjectName("errorDialog")
@@ -411,14 +401,6 @@ class MainWindow(QMainWindow):
     # Settings and shutdown -----------------------------------------------------------------------------------
     def save_settings(self):
         window_layout.save(self)
-
-    @Slot()
-    def _on_about_triggered(self):
-        QMessageBox.about(
-            self,
-            "About Digit Trainer",
-            "Digit Trainer trains the classic Keras MNIST CNN and shows everything that happens inside it.",
-        )
 
     def closeEvent(self, event):
         """Stop the engine (within one batch) and join its thread before the window goes."""

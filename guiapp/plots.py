@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from guiapp.i18n import RetranslateMixin
 from guiapp.ranges import round_range
 from guiapp.theme import PaletteFollower, colours, run_colour, style_plot
 
@@ -91,7 +92,7 @@ class _RunCurves:
             self.plot.removeItem(item)
 
 
-class TrainingPlots(QWidget):
+class TrainingPlots(RetranslateMixin, QWidget):
     """Loss and accuracy plots (``lossPlot``, ``accuracyPlot``) keeping the last three runs for comparison.
 
     The key to the curves (``plotLegend``) is a line of text above the plots, never on top of the curves; plots,
@@ -144,6 +145,10 @@ class TrainingPlots(QWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(420, 420)  # pyqtgraph asks 600x480 per plot, which would squeeze the docks around
+
+    def retranslate(self) -> None:
+        """Titles, axis labels and the key in the current language (with the palette's colours)."""
+        self._apply_theme()
 
     def _apply_theme(self) -> None:
         """Background, axes, titles, curve colours and the key in the palette's colours and the current font."""

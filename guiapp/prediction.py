@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from guiapp.i18n import RetranslateMixin
 from guiapp.qimage import gray_pixmap
 from guiapp.theme import PaletteFollower, scaled_font, style_plot, zoom
 from model.preprocess import FIELD, entropy
@@ -35,7 +36,6 @@ mass is spread thin and the answer says the drawing is not like any digit."""
 PREVIEW_SCALE = 5  # the 28x28 preview is shown at 140x140, one block per model pixel (times the interface zoom)
 PREVIEW_MAX_ZOOM = 1.0
 HEADLINE_SCALE = 1.8  # the answer's font, relative to the application font
-EMPTY_TEXT = "Draw a digit"
 _WIN_BRUSH, _WIN_UNSURE_BRUSH, _OTHER_BRUSH = pg.mkBrush("#3d8ee6"), pg.mkBrush("#e69a3d"), pg.mkBrush("#8a8f98")
 
 
@@ -57,15 +57,21 @@ def result_text(probabilities: np.ndarray) -> str:
     """
     p = np.ravel(probabilities)
     if not np.isfinite(p).all():
-        return f"{int(np.nan_to_num(p, nan=-1.0).argmax())}  (unsure — the model's output is not a number)"
+        return QCoreApplication.translate(
+            "PredictionPanel", "{digit}  (unsure — the model's output is not a number)"
+        ).format(digit=int(np.nan_to_num(p, nan=-1.0).argmax()))
     digit = int(p.argmax())
     second = int(np.where(np.arange(p.size) == digit, -np.inf, p).argmax())
     pct = 100 * float(p[digit])
     if not is_unsure(p):
         return f"{digit}  ({pct:.1f} %)"
     if p[second] >= SECOND_GUESS_MIN:
-        return f"{digit}  ({pct:.0f} %, unsure — could be {second})"
-    return f"{digit}  ({pct:.0f} %, unsure — not like any digit)"
+        return QCoreApplication.translate(
+            "PredictionPanel", "{digit}  ({percent} %, unsure — could be {second})"
+        ).format(digit=digit, percent=f"{pct:.0f}", second=second)
+    return QCoreApplication.translate(
+        "PredictionPanel", "{digit}  ({percent} %, unsure — not like any digit)"
+    ).format(digit=digit, percent=f"{pct:.0f}")
 
 
 class _BarPlot(pg.PlotWidget):
@@ -74,7 +80,7 @@ class _BarPlot(pg.PlotWidget):
         return QSize(240, 150)
 
 
-class PredictionPanel(QWidget):
+class PredictionPanel(RetranslateMixin, QWidget):
     """Shows one classification: a headline label, a bar chart of the ten probabilities and the model's input.
 
     Object names: ``predictionLabel`` (QLabel; starts with the digit when there is a result, holds no digit when
@@ -85,8 +91,9 @@ class PredictionPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("predictionPanel")
         self._shown = np.zeros((FIELD, FIELD))
+        self._probabilities = None  # the answer shown (None: nothing drawn); a str: a status such as set_busy's
 
-        self.label = QLabel(EMPTY_TEXT)
+        self.label = QLabel()
         self.label.setObjectName("predictionLabel")
         self.label.setAccessibleName("predictionLabel")
         self.label.setWordWrap(True)
@@ -118,8 +125,7 @@ class PredictionPanel(QWidget):
         self.preview.setAccessibleName("preprocessedPreview")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setStyleSheet("QLabel { background: black; border: 1px solid #5a5a5a; }")
-        self.preview.setToolTip(self.tr("What the model sees: the drawing cropped, scaled to 20 px and centred in 28×28"))
-        caption = QLabel(self.tr("Model input, 28 × 28"))
+        self._caption = caption = QLabel()
         caption.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         caption.setStyleSheet("color: palette(mid);")
 
@@ -132,6 +138,18 @@ class PredictionPanel(QWidget):
         layout.addWidget(self.plot, 1)
         self.show_empty()
         PaletteFollower(self, self._apply_theme)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """The caption, tooltips and the answer shown, in the current language."""
+        self.preview.setToolTip(self.tr("What the model sees: the drawing cropped, scaled to 20 px and centred in 28×28"))
+        self._caption.setText(self.tr("Model input, 28 × 28"))
+        self._apply_theme()  # the axis label, and the width the longest answer needs in this language
+        shown = self._probabilities
+        if shown is None:
+            self.label.setText(self.tr("Draw a digit"))
+        elif not isinstance(shown, str):
+            self._show_answer(shown)
 
     def sizeHint(self) -> QSize:
         # pyqtgraph asks for 600x480 per plot, which would make a dock holding this panel far too wide
@@ -160,19 +178,25 @@ class PredictionPanel(QWidget):
         if p.size != 10:
             raise ValueError(f"expected 10 class probabilities, got {p.size}")
         unsure = is_unsure(p)
-        text = result_text(p)
-        digit = int(text[0])
+        digit = int(result_text(p)[0])
+        self._show_answer(p)
         p = np.nan_to_num(p, nan=0.0, posinf=1.0, neginf=0.0)
         brushes = [_OTHER_BRUSH] * 10
         brushes[digit] = _WIN_UNSURE_BRUSH if unsure else _WIN_BRUSH
         self._bars.setOpts(height=p, brushes=brushes)
-        self.label.setText(text)
-        self.label.setToolTip(
-            f"Top probability {p[digit]:.1%}, entropy {entropy(p):.2f} bits. Flagged unsure below "
-            f"{UNSURE_MAX_PROB:.0%} or above {UNSURE_ENTROPY_BITS} bits."
-        )
         if preprocessed is not None:
             self.show_preprocessed(preprocessed)
+
+    def _show_answer(self, p: np.ndarray) -> None:
+        """The headline and its tooltip for the probabilities ``p``."""
+        self._probabilities = p
+        text = result_text(p)
+        q = np.nan_to_num(p, nan=0.0, posinf=1.0, neginf=0.0)
+        self.label.setText(text)
+        self.label.setToolTip(self.tr(
+            "Top probability {top}, entropy {entropy} bits. Flagged unsure below {limit} or above {bits} bits."
+        ).format(top=f"{q[int(text[0])]:.1%}", entropy=f"{entropy(q):.2f}", limit=f"{UNSURE_MAX_PROB:.0%}",
+                 bits=UNSURE_ENTROPY_BITS))
 
     def show_preprocessed(self, img: np.ndarray) -> None:
         """Show the (28, 28) model input, one visible block per pixel."""
@@ -181,13 +205,15 @@ class PredictionPanel(QWidget):
 
     def show_empty(self) -> None:
         """Nothing drawn: no digit in the label, flat bars, black preview."""
-        self.label.setText(EMPTY_TEXT)
+        self._probabilities = None
+        self.label.setText(self.tr("Draw a digit"))
         self.label.setToolTip("")
         self._bars.setOpts(height=np.zeros(10), brushes=[_OTHER_BRUSH] * 10)
         self.show_preprocessed(np.zeros((FIELD, FIELD)))
 
     def set_busy(self, text: str) -> None:
         """Show a status such as 'Loading model…' in place of the answer until the next result."""
+        self._probabilities = text
         self.label.setText(text)
         self.label.setToolTip("")
 

@@ -6,30 +6,27 @@ import math
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDoubleSpinBox,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from guiapp.i18n import RetranslateMixin, message_for
 from guiapp.jobs import STOPPABLE, YIELDS_TO_TRAIN
-from model.recipes import DEFAULT_LR, OPTIMIZERS, RECIPES, recipe
+from guiapp.runs_table import RunsTable
+from guiapp.training_settings import SettingsForm
+from model.recipes import recipe
 
-# The runs table's columns; "Val. acc." is the newest epoch's validation accuracy, "Test acc." the run's result.
-RUN_COLUMNS = ("#", "Settings", "Epochs", "Test acc.", "Val. acc.")
+def _text(source) -> str:
+    """A text kept to be shown again after a language switch: a callable giving it, or a model message."""
+    if callable(source):
+        return source()
+    return message_for(source) if source else ""
 
 
 def _named(widget, name: str):
@@ -45,7 +42,7 @@ def format_eta(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-class TrainingPanel(QWidget):
+class TrainingPanel(RetranslateMixin, QWidget):
     """Emits intent (``trainRequested``, ``pauseToggled``, ``stopRequested``); the window wires it to the engine."""
 
     trainRequested = Signal(object)  # TrainConfig
@@ -58,50 +55,24 @@ class TrainingPanel(QWidget):
         self._job = "starting"  # what the engine does ("" = idle): the controller's single busy state
         self._paused = False
         self._spec_provider = None
-        self._blocked_reason = ""
+        self._blocked_reason = ""  # a text, a model message or a callable giving the text (see set_blocked)
+        # What the texts below show, kept so that a language switch can show it again in the new language.
+        self._device: str | None = None
+        self._accuracy: float | None = None
+        self._progress_text = lambda: self.tr("Not trained yet")
+        self._status = lambda: self.tr("Starting…")
+        self._batch = None
 
-        settings = QGroupBox("Settings")
-        form = QFormLayout(settings)
-        self.recipe_combo = _named(QComboBox(), "recipeCombo")
-        self.recipe_combo.addItems(RECIPES)
-        self.recipe_combo.setToolTip("seed: the tutorial's recipe, unchanged. robust: augmented, for real handwriting.")
-        self.epochs_spin = _named(QSpinBox(), "epochsSpin")
-        self.epochs_spin.setRange(1, 1000)
-        self.batch_spin = _named(QSpinBox(), "batchSizeSpin")
-        self.batch_spin.setRange(1, 1_000_000)
-        self.optimizer_combo = _named(QComboBox(), "optimizerCombo")
-        self.optimizer_combo.addItems(OPTIMIZERS)
-        self.lr_spin = _named(QDoubleSpinBox(), "learningRateSpin")
-        self.lr_spin.setDecimals(5)
-        self.lr_spin.setRange(0.00001, 1e7)
-        self.lr_spin.setSingleStep(0.0005)
-        self.val_spin = _named(QDoubleSpinBox(), "validationSplitSpin")
-        self.val_spin.setRange(0.0, 0.5)
-        self.val_spin.setSingleStep(0.05)
-        self.val_spin.setDecimals(2)
-        self.seed_spin = _named(QSpinBox(), "seedSpin")
-        self.seed_spin.setRange(0, 2**31 - 1)
-        self.limit_spin = _named(QSpinBox(), "trainLimitSpin")
-        self.limit_spin.setRange(0, 60000)
-        self.limit_spin.setSingleStep(1000)
-        self.limit_spin.setSpecialValueText("all")
-        self.limit_spin.setToolTip("Train on the first N training images only (all = 60,000), for quick experiments.")
-        form.addRow("Recipe", self.recipe_combo)
-        form.addRow("Epochs", self.epochs_spin)
-        form.addRow("Batch size", self.batch_spin)
-        form.addRow("Optimiser", self.optimizer_combo)
-        form.addRow("Learning rate", self.lr_spin)
-        form.addRow("Validation split", self.val_spin)
-        form.addRow("Random seed", self.seed_spin)
-        form.addRow("Training images", self.limit_spin)
+        settings = SettingsForm()
+        for name in ("recipe_combo", "epochs_spin", "batch_spin", "optimizer_combo", "lr_spin", "val_spin",
+                     "seed_spin", "limit_spin"):
+            setattr(self, name, getattr(settings, name))
         self._settings_box = settings
 
-        self.train_button = _named(QPushButton("Train"), "trainButton")
-        self.train_button.setToolTip("Train with these settings (Ctrl+T)")
-        self.pause_button = _named(QPushButton("Pause"), "pauseButton")
+        self.train_button = _named(QPushButton(), "trainButton")
+        self.pause_button = _named(QPushButton(), "pauseButton")
         self.pause_button.setCheckable(True)
-        self.stop_button = _named(QPushButton("Stop"), "stopButton")
-        self.stop_button.setToolTip("Stop training within one batch (Esc)")
+        self.stop_button = _named(QPushButton(), "stopButton")
         buttons = QHBoxLayout()
         for b in (self.train_button, self.pause_button, self.stop_button):
             buttons.addWidget(b)
@@ -110,29 +81,19 @@ class TrainingPanel(QWidget):
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
-        self.progress.setFormat("Not trained yet")
         self.progress_detail = _named(QLabel(""), "progressDetail")
         self.progress_detail.setWordWrap(True)
-        self.status_label = _named(QLabel("Starting…"), "statusLabel")
+        self.status_label = _named(QLabel(), "statusLabel")
         self.status_label.setWordWrap(True)
-        self.device_label = _named(QLabel("Device: loading TensorFlow…"), "deviceLabel")
-        self.test_accuracy_label = _named(QLabel("Test accuracy: –"), "testAccuracyLabel")
+        self.device_label = _named(QLabel(), "deviceLabel")
+        self.device_label.setWordWrap(True)
+        self.test_accuracy_label = _named(QLabel(), "testAccuracyLabel")
+        self.test_accuracy_label.setWordWrap(True)
         font = self.test_accuracy_label.font()
         font.setBold(True)
         self.test_accuracy_label.setFont(font)
 
-        self.runs_table = _named(QTableWidget(0, len(RUN_COLUMNS)), "runsTable")
-        self.runs_table.setHorizontalHeaderLabels([self.tr(text) for text in RUN_COLUMNS])
-        self.runs_table.verticalHeader().setVisible(False)
-        self.runs_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.runs_table.setWordWrap(True)
-        self.runs_table.setTextElideMode(Qt.ElideNone)
-        # Every column fits its contents (the settings on short lines), so nothing is ever cut: a dock too
-        # narrow for them scrolls the table sideways. (No stretched last column: with resize-to-contents it kept
-        # a width it once had and pushed the table into a sideways scroll.)
-        self.runs_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.runs_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.runs_table.setMinimumHeight(110)
+        self.runs_table = _named(RunsTable(), "runsTable")
 
         # Train, Pause, Stop and the progress stay at the top; only the settings and runs below them scroll, so the
         # controls are in view whatever the dock's height (a scrolled panel used to hide them during a run).
@@ -149,7 +110,8 @@ class TrainingPanel(QWidget):
         body_box.setContentsMargins(9, 0, 9, 9)
         body_box.addWidget(self.device_label)
         body_box.addWidget(settings)
-        body_box.addWidget(QLabel(self.tr("Runs")))
+        self._runs_label = QLabel()
+        body_box.addWidget(self._runs_label)
         body_box.addWidget(self.runs_table, 1)
         self.body_scroll = QScrollArea()
         self.body_scroll.setObjectName("trainingSettingsScroll")
@@ -163,30 +125,27 @@ class TrainingPanel(QWidget):
         layout.addLayout(header_box)
         layout.addWidget(self.body_scroll, 1)
 
-        self.recipe_combo.currentTextChanged.connect(self._on_recipe_changed)
         self.recipe_combo.currentTextChanged.connect(self.recipeChanged)
-        self.optimizer_combo.currentTextChanged.connect(self._on_optimizer_changed)
         self.train_button.clicked.connect(self.request_train)
         self.pause_button.toggled.connect(self._on_pause_toggled)
         self.stop_button.clicked.connect(self.stopRequested)
-        self._on_recipe_changed("seed")
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text in the current language, the state-dependent ones shown again from the state they show."""
+        self.train_button.setText(self.tr("Train"))
+        self.pause_button.setText(self.tr("Resume") if self._paused else self.tr("Pause"))
+        self.stop_button.setText(self.tr("Stop"))
+        self.stop_button.setToolTip(self.tr("Stop training within one batch (Esc)"))
+        self._runs_label.setText(self.tr("Runs"))
+        self.set_device(self._device)
+        self.show_test_accuracy(self._accuracy)
+        self.progress.setFormat(self._progress_text())
+        self._show_detail()
+        self.status_label.setText(_text(self._status))
         self._update_buttons()
 
     # Settings ------------------------------------------------------------------------------------------------
-    @Slot(str)
-    def _on_recipe_changed(self, name: str):
-        cfg = recipe(name)
-        self.epochs_spin.setValue(cfg.epochs)
-        self.batch_spin.setValue(cfg.batch_size)
-        self.optimizer_combo.setCurrentText(cfg.optimizer)
-        self.lr_spin.setValue(cfg.lr())
-        self.val_spin.setValue(cfg.validation_split)
-        self.seed_spin.setValue(cfg.seed)
-
-    @Slot(str)
-    def _on_optimizer_changed(self, name: str):
-        self.lr_spin.setValue(DEFAULT_LR.get(name, 0.001))
-
     def set_spec_provider(self, provider):
         """``provider()`` returns the layer spec to train instead of the recipe's, or None for the recipe's."""
         self._spec_provider = provider
@@ -206,35 +165,10 @@ class TrainingPanel(QWidget):
         )
 
     def settings_values(self) -> dict:
-        return {
-            "recipe": self.recipe_combo.currentText(),
-            "epochs": self.epochs_spin.value(),
-            "batch_size": self.batch_spin.value(),
-            "optimizer": self.optimizer_combo.currentText(),
-            "learning_rate": self.lr_spin.value(),
-            "validation_split": self.val_spin.value(),
-            "seed": self.seed_spin.value(),
-            "limit_train": self.limit_spin.value(),
-        }
+        return self._settings_box.values()
 
     def restore_values(self, values: dict):
-        try:
-            if values.get("recipe") in RECIPES:
-                self.recipe_combo.setCurrentText(values["recipe"])
-            if values.get("optimizer") in OPTIMIZERS:
-                self.optimizer_combo.setCurrentText(values["optimizer"])
-            for key, spin, cast in (
-                ("epochs", self.epochs_spin, int),
-                ("batch_size", self.batch_spin, int),
-                ("learning_rate", self.lr_spin, float),
-                ("validation_split", self.val_spin, float),
-                ("seed", self.seed_spin, int),
-                ("limit_train", self.limit_spin, int),
-            ):
-                if key in values and values[key] is not None:
-                    spin.setValue(cast(values[key]))
-        except (TypeError, ValueError):
-            pass  # a damaged settings file must not stop the app: defaults stay
+        self._settings_box.restore(values)
 
     def set_compact(self, on: bool) -> None:
         """Presentation mode: only the controls, progress and runs, without the settings form (which needs width)."""
@@ -249,8 +183,10 @@ class TrainingPanel(QWidget):
 
     @property
     def blocked_reason(self) -> str:
-        """Why Train is disabled whatever the engine does ('' when it is not)."""
-        return self._blocked_reason
+        """Why Train is disabled whatever the engine does ('' when it is not), in the current language.
+
+        ``set_blocked`` takes a text, a model message or a callable giving the text (shown again after a switch)."""
+        return _text(self._blocked_reason)
 
     def set_job(self, job: str):
         """What the engine does now ("" when idle, "training", "evaluating", "fine-tuning", ...)."""
@@ -259,7 +195,7 @@ class TrainingPanel(QWidget):
         if was_training and job != "training":
             self.pause_button.blockSignals(True)
             self.pause_button.setChecked(False)
-            self.pause_button.setText("Pause")
+            self.pause_button.setText(self.tr("Pause"))
             self.pause_button.blockSignals(False)
             self._paused = False
         self._settings_box.setEnabled(job in YIELDS_TO_TRAIN)
@@ -277,13 +213,13 @@ class TrainingPanel(QWidget):
         self.stop_button.setEnabled(self._job in STOPPABLE)
         self.train_button.setEnabled(idle and not self._blocked_reason)
         if self._blocked_reason:
-            self.train_button.setToolTip(self._blocked_reason)
+            self.train_button.setToolTip(self.blocked_reason)
         elif self._job == "starting":
-            self.train_button.setToolTip("Waiting for TensorFlow to load…")
+            self.train_button.setToolTip(self.tr("Waiting for TensorFlow to load…"))
         elif not idle:
-            self.train_button.setToolTip("Busy: Train is available once this job ends (Esc stops it)")
+            self.train_button.setToolTip(self.tr("Busy: Train is available once this job ends (Esc stops it)"))
         else:
-            self.train_button.setToolTip("Train with these settings (Ctrl+T)")
+            self.train_button.setToolTip(self.tr("Train with these settings (Ctrl+T)"))
 
     @Slot()
     def request_train(self):
@@ -293,94 +229,111 @@ class TrainingPanel(QWidget):
         try:
             cfg = self.config()
         except Exception as exc:
-            self.status_label.setText(f"Cannot train: {exc}")
+            error = exc
+            self.set_status(lambda: self.tr("Cannot train: {error}").format(error=message_for(error)))
             return
         self.trainRequested.emit(cfg)
 
     @Slot(bool)
     def _on_pause_toggled(self, paused: bool):
         self._paused = paused
-        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
         self.pauseToggled.emit(paused)
 
     # Progress ------------------------------------------------------------------------------------------------
-    def show_batch(self, r):
-        self.progress.setValue(int(round(r.fraction * 1000)))
-        self.progress.setFormat(f"Epoch {r.epoch}/{r.epochs} · batch {r.batch}/{r.batches} · %p%")
-        rate = f"{r.samples_per_s:,.0f} samples/s" if r.samples_per_s > 0 else "measuring speed…"
-        self.progress_detail.setText(
-            f"loss {r.loss:.4f} · accuracy {r.accuracy:.2%} · {rate} · ETA {format_eta(r.eta_s)}"
-        )
+    def set_status(self, text) -> None:
+        """The status line under the progress: a text, a model message or a callable giving the text (so that it
+        is shown again in the new language after a switch)."""
+        self._status = text
+        self.status_label.setText(_text(text))
 
-    def show_finished(self, fraction_done: float | None, text: str):
+    def set_device(self, device: str | None) -> None:
+        """The device TensorFlow computes on (None while it loads)."""
+        self._device = device
+        if device is None:
+            self.device_label.setText(self.tr("Device: loading TensorFlow…"))
+        else:
+            self.device_label.setText(self.tr("Device: {device}").format(device=device))
+
+    def show_batch(self, r):
+        self._batch = r
+        self.progress.setValue(int(round(r.fraction * 1000)))
+        self._set_progress_text(lambda: self.tr("Epoch {epoch}/{epochs} · batch {batch}/{batches} · %p%").format(
+            epoch=r.epoch, epochs=r.epochs, batch=r.batch, batches=r.batches))
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        r = self._batch
+        if r is None:
+            return
+        if r.samples_per_s > 0:
+            rate = self.tr("{rate} samples/s").format(rate=f"{r.samples_per_s:,.0f}")
+        else:
+            rate = self.tr("measuring speed…")
+        self.progress_detail.setText(self.tr("loss {loss} · accuracy {accuracy} · {rate} · ETA {eta}").format(
+            loss=f"{r.loss:.4f}", accuracy=f"{r.accuracy:.2%}", rate=rate, eta=format_eta(r.eta_s)))
+
+    def _set_progress_text(self, text) -> None:
+        self._progress_text = text
+        self.progress.setFormat(text())
+
+    def show_finished(self, fraction_done: float | None, text):
+        """Set the progress bar (``fraction_done`` None leaves its value) and its text: a str, or a callable giving
+        it in the current language (shown again after a language switch)."""
         if fraction_done is not None:
             self.progress.setValue(int(round(fraction_done * 1000)))
-        self.progress.setFormat(text)
+        self._set_progress_text(text if callable(text) else (lambda: text))
 
     def show_test_accuracy(self, accuracy: float | None):
+        self._accuracy = accuracy
         if accuracy is None:
-            self.test_accuracy_label.setText("Test accuracy: –")
+            self.test_accuracy_label.setText(self.tr("Test accuracy: –"))
         else:
-            self.test_accuracy_label.setText(f"Test accuracy: {accuracy * 100:.2f} %")
+            self.test_accuracy_label.setText(
+                self.tr("Test accuracy: {accuracy} %").format(accuracy=f"{accuracy * 100:.2f}"))
 
-    def add_run(self, run: int, cfg, epochs_done: int | None = None, accuracy: float | None = None):
-        row = self.runs_table.rowCount()
-        self.runs_table.insertRow(row)
-        lines = [
-            self.tr("{recipe}, {optimizer}").format(recipe=cfg.recipe, optimizer=cfg.optimizer),
-            self.tr("lr={lr}").format(lr=f"{cfg.lr():g}"),
-            self.tr("batch {batch}").format(batch=cfg.batch_size),
-        ]
-        if cfg.limit_train:
-            lines.append(self.tr("{n} images").format(n=f"{cfg.limit_train:,}"))
-        desc = "\n".join(lines)
-        for col, text in enumerate([str(run), desc, f"0/{cfg.epochs}", self.tr("running…"), "–"]):
-            item = QTableWidgetItem(text)
-            item.setTextAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-            item.setToolTip(", ".join(lines))
-            self.runs_table.setItem(row, col, item)
-        self.runs_table.scrollToBottom()
+    def add_run(self, run: int, cfg):
+        self.runs_table.add_run(run, cfg)
 
     def update_run(self, run: int, epochs_text: str, acc_text: str, val_text: str | None = None):
-        for row in range(self.runs_table.rowCount()):
-            if self.runs_table.item(row, 0).text() == str(run):
-                self.runs_table.item(row, 2).setText(epochs_text)
-                self.runs_table.item(row, 3).setText(acc_text)
-                if val_text is not None:
-                    self.runs_table.item(row, 4).setText(val_text)
+        self.runs_table.update_run(run, epochs_text, acc_text, val_text)
 
     # A run's story, told by the window as the controller reports it -------------------------------------------
     def show_run_started(self, run: int, cfg):
-        self.show_finished(0.0, "Starting…")
+        self._batch = None
+        self.progress_detail.setText("")
+        self.show_finished(0.0, lambda: self.tr("Starting…"))
         self.show_test_accuracy(None)
         self.add_run(run, cfg)
 
     def show_epoch(self, run: int, report):
         """An epoch ended: its count in "Epochs", its validation accuracy in "Val. acc."; the test is still to come."""
         val = f"{report.val_accuracy * 100:.2f} %" if report.val_accuracy is not None else "–"
-        self.update_run(run, f"{report.epoch}/{report.epochs}", self.tr("running…"), val)
+        self.update_run(run, f"{report.epoch}/{report.epochs}", "running", val)
 
     def show_run_finished(self, run: int, epochs: int, result):
         """Show how run ``run`` of ``epochs`` epochs ended (``result`` a TrainResult, None when it failed)."""
         if result is None:
-            self.show_finished(None, "Training did not run")
+            self.show_finished(None, lambda: self.tr("Training did not run"))
             self.update_run(run, "–", "failed")
             return
         if result.test_accuracy is not None:
-            self.show_finished(1.0, f"Done: {result.epochs_done} epochs in {result.seconds:.0f} s")
+            self.show_finished(1.0, lambda: self.tr("Done: {epochs} epochs in {seconds} s").format(
+                epochs=result.epochs_done, seconds=f"{result.seconds:.0f}"))
             self.show_test_accuracy(result.test_accuracy)
             acc = f"{result.test_accuracy * 100:.2f} %"
         else:
-            self.show_finished(None, f"Stopped after {result.epochs_done} epoch(s)")
+            self.show_finished(None, lambda: self.tr("Stopped after {epochs} epoch(s)").format(
+                epochs=result.epochs_done))
             acc = "stopped"
         self.update_run(run, f"{result.epochs_done}/{epochs}", acc)
         if result.reason:
-            self.status_label.setText(result.reason)
+            self.set_status(result.reason)
 
     def show_evaluation(self, evaluation):
         """An evaluation ended: its Evaluation, or None when it was stopped."""
         if evaluation is None:
-            self.show_finished(None, "Evaluation stopped")
+            self.show_finished(None, lambda: self.tr("Evaluation stopped"))
             return
-        self.show_finished(1.0, "Evaluation done")
+        self.show_finished(1.0, lambda: self.tr("Evaluation done"))
         self.show_test_accuracy(evaluation.accuracy)

@@ -10,12 +10,14 @@ saved for a screen at least as large as this one.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QRect, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QScrollArea, QVBoxLayout, QWidget
 
 from guiapp import theme
+from guiapp import window_dialogs as dialogs
 from guiapp.canvas import CANVAS_SIZE
+from guiapp.i18n import LanguageMenu
 
 LAYOUT_VERSION = 2  # saved dock states of older versions (before the adaptive default) are dropped
 MAXIMISE_UP_TO = QSize(1920, 1200)  # on a screen up to this size the window opens maximised
@@ -24,6 +26,63 @@ TOP_SHARE = 0.5  # the plots and the Draw dock take at least this share of the h
 TRAINING_SHARE = 0.25  # the Training dock's share of the width, at least what its controls need
 TALL_SCREEN = 860  # on a screen taller than this the canvas grows with the height ...
 CANVAS_SHARE = 0.4  # ... up to this share of it
+
+
+# Every dock's, menu's and action's text by objectName (context "MainWindow"), set again on a language switch.
+DOCK_TITLES = {
+    "trainingDock": QT_TRANSLATE_NOOP("MainWindow", "Training"),
+    "drawDock": QT_TRANSLATE_NOOP("MainWindow", "Draw"),
+    "featureDock": QT_TRANSLATE_NOOP("MainWindow", "Feature maps"),
+    "modelDock": QT_TRANSLATE_NOOP("MainWindow", "Model"),
+    "datasetDock": QT_TRANSLATE_NOOP("MainWindow", "Dataset"),
+    "architectureDock": QT_TRANSLATE_NOOP("MainWindow", "Architecture"),
+    "learnDock": QT_TRANSLATE_NOOP("MainWindow", "Learn: convolution"),
+    "evaluationDock": QT_TRANSLATE_NOOP("MainWindow", "Evaluation"),
+    "teachDock": QT_TRANSLATE_NOOP("MainWindow", "Teach"),
+}
+MENU_TITLES = {
+    "fileMenu": QT_TRANSLATE_NOOP("MainWindow", "&File"),
+    "trainMenu": QT_TRANSLATE_NOOP("MainWindow", "&Train"),
+    "viewMenu": QT_TRANSLATE_NOOP("MainWindow", "&View"),
+    "helpMenu": QT_TRANSLATE_NOOP("MainWindow", "&Help"),
+}
+ACTION_TEXTS = {
+    "openDatasetAction": QT_TRANSLATE_NOOP("MainWindow", "Open &dataset…"),
+    "openModelAction": QT_TRANSLATE_NOOP("MainWindow", "&Open model…"),
+    "saveModelAction": QT_TRANSLATE_NOOP("MainWindow", "&Save model…"),
+    "quitAction": QT_TRANSLATE_NOOP("MainWindow", "&Quit"),
+    "trainAction": QT_TRANSLATE_NOOP("MainWindow", "&Train"),
+    "pauseAction": QT_TRANSLATE_NOOP("MainWindow", "&Pause / Resume"),
+    "stopAction": QT_TRANSLATE_NOOP("MainWindow", "&Stop"),
+    "evaluateAction": QT_TRANSLATE_NOOP("MainWindow", "&Evaluate on the test set"),
+    "presentationAction": QT_TRANSLATE_NOOP("MainWindow", "&Presentation"),
+    "zoomInAction": QT_TRANSLATE_NOOP("MainWindow", "Zoom &in"),
+    "zoomOutAction": QT_TRANSLATE_NOOP("MainWindow", "Zoom &out"),
+    "zoomResetAction": QT_TRANSLATE_NOOP("MainWindow", "&Actual size"),
+    "resetLayoutAction": QT_TRANSLATE_NOOP("MainWindow", "&Reset layout"),
+    "aboutAction": QT_TRANSLATE_NOOP("MainWindow", "&About Digit Trainer"),
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+def retranslate(window) -> None:
+    """Dock titles (their View menu entries follow), menu titles, action texts and tooltips in the current
+    language."""
+    for name, text in DOCK_TITLES.items():
+        window.findChild(QDockWidget, name).setWindowTitle(_tr(text))
+    for menu in window.menuBar().findChildren(QMenu):
+        if menu.objectName() in MENU_TITLES:
+            menu.setTitle(_tr(MENU_TITLES[menu.objectName()]))
+    for action in window.findChildren(QAction):
+        if action.objectName() in ACTION_TEXTS:
+            action.setText(_tr(ACTION_TEXTS[action.objectName()]))
+    window.presentation_action.setToolTip(
+        QCoreApplication.translate("MainWindow", "Large type and a large canvas for a classroom projector (F5)")
+    )
+    window.kernels_label.setText(QCoreApplication.translate("MainWindow", "First conv layer's kernels"))
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -39,8 +98,8 @@ def _screen_area(window) -> QRect:
 
 
 # Layout --------------------------------------------------------------------------------------------------
-def _dock(window, title: str, name: str, widget: QWidget, area) -> QDockWidget:
-    dock = QDockWidget(title, window)
+def _dock(window, name: str, widget: QWidget, area) -> QDockWidget:
+    dock = QDockWidget(_tr(DOCK_TITLES[name]), window)
     dock.setObjectName(name)
     dock.setWidget(widget)
     window.addDockWidget(area, dock)
@@ -55,34 +114,31 @@ def setup_docks(window) -> None:
     window.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
     window.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
     window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
-    window.training_dock = _dock(window, "Training", "trainingDock", window.training_panel, Qt.LeftDockWidgetArea)
+    window.training_dock = _dock(window, "trainingDock", window.training_panel, Qt.LeftDockWidgetArea)
     draw_box = QWidget()
     draw_layout = QVBoxLayout(draw_box)
     draw_layout.setContentsMargins(0, 0, 0, 4)
     draw_layout.addWidget(window.draw_panel, 1)
     draw_layout.addWidget(window.improve.draw_tools)
     window.draw_box = draw_box
-    window.draw_dock = _dock(window, "Draw", "drawDock", _scrolled(draw_box), Qt.RightDockWidgetArea)
-    window.feature_dock = _dock(window,
-        "Feature maps", "featureDock", window.feature_maps, Qt.BottomDockWidgetArea
-    )
+    window.draw_dock = _dock(window, "drawDock", _scrolled(draw_box), Qt.RightDockWidgetArea)
+    window.feature_dock = _dock(window, "featureDock", window.feature_maps, Qt.BottomDockWidgetArea)
     model_box = QWidget()
     box = QVBoxLayout(model_box)
     box.addWidget(window.model_summary, 2)
-    box.addWidget(QLabel("First conv layer's kernels"))
+    window.kernels_label = QLabel()
+    box.addWidget(window.kernels_label)
     box.addWidget(window.kernel_view, 1)
     # Scrolled, like every tab of the bottom group: a tab's minimum height is the whole group's, and the kernels'
     # mosaic would otherwise push the feature maps' band up over the canvas when a model loads.
-    window.model_dock = _dock(window, "Model", "modelDock", _scrolled(model_box), Qt.BottomDockWidgetArea)
-    window.dataset_dock = _dock(window, "Dataset", "datasetDock", _scrolled(window.dataset_view), Qt.BottomDockWidgetArea)
-    window.architecture_dock = _dock(window,
-        "Architecture", "architectureDock", window.architecture_editor, Qt.LeftDockWidgetArea
+    window.model_dock = _dock(window, "modelDock", _scrolled(model_box), Qt.BottomDockWidgetArea)
+    window.dataset_dock = _dock(window, "datasetDock", _scrolled(window.dataset_view), Qt.BottomDockWidgetArea)
+    window.architecture_dock = _dock(window, "architectureDock", window.architecture_editor, Qt.LeftDockWidgetArea)
+    window.learn_dock = _dock(window, "learnDock", _scrolled(window.playground), Qt.BottomDockWidgetArea)
+    window.evaluation_dock = _dock(
+        window, "evaluationDock", _scrolled(window.improve.evaluation_view), Qt.BottomDockWidgetArea
     )
-    window.learn_dock = _dock(window, "Learn: convolution", "learnDock", _scrolled(window.playground), Qt.BottomDockWidgetArea)
-    window.evaluation_dock = _dock(window,
-        "Evaluation", "evaluationDock", _scrolled(window.improve.evaluation_view), Qt.BottomDockWidgetArea
-    )
-    window.teach_dock = _dock(window, "Teach", "teachDock", _scrolled(window.improve.teach_panel), Qt.BottomDockWidgetArea)
+    window.teach_dock = _dock(window, "teachDock", _scrolled(window.improve.teach_panel), Qt.BottomDockWidgetArea)
     window.tabifyDockWidget(window.training_dock, window.architecture_dock)
     window.tabifyDockWidget(window.feature_dock, window.model_dock)
     window.tabifyDockWidget(window.model_dock, window.dataset_dock)
@@ -145,40 +201,42 @@ def fit_docks(window) -> None:
     window.resizeDocks([window.draw_dock, window.feature_dock], [top_h, feature_h], Qt.Orientation.Vertical)
 
 
-def _action(window, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
-    action = QAction(text, window)
+def _action(window, menu, slot, shortcut, name: str) -> QAction:
+    action = QAction(_tr(ACTION_TEXTS[name]), window)
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
-    if name:
-        action.setObjectName(name)
+    action.setObjectName(name)
     action.triggered.connect(slot)
     menu.addAction(action)
     return action
 
+def _menu(window, name: str) -> QMenu:
+    menu = window.menuBar().addMenu(_tr(MENU_TITLES[name]))
+    menu.setObjectName(name)
+    return menu
+
+
 def setup_menus(window) -> None:
     """Make the menu bar; the actions that follow the busy state are kept on the window (``train_action`` ...)."""
-    bar = window.menuBar()
-    file_menu = bar.addMenu("&File")
-    window.open_dataset_action = _action(window, 
-        file_menu, "Open &dataset…", window._on_open_dataset_triggered, "Ctrl+Shift+O", "openDatasetAction"
+    file_menu = _menu(window, "fileMenu")
+    window.open_dataset_action = _action(
+        window, file_menu, lambda: dialogs.open_dataset(window), "Ctrl+Shift+O", "openDatasetAction"
     )
-    window.open_model_action = _action(window, 
-        file_menu, "&Open model…", window._on_open_model_triggered, QKeySequence.Open, "openModelAction"
+    window.open_model_action = _action(
+        window, file_menu, lambda: dialogs.open_model(window), QKeySequence.Open, "openModelAction"
     )
-    window.save_model_action = _action(window, 
-        file_menu, "&Save model…", window._on_save_model_triggered, QKeySequence.Save, "saveModelAction"
+    window.save_model_action = _action(
+        window, file_menu, lambda: dialogs.save_model(window), QKeySequence.Save, "saveModelAction"
     )
     file_menu.addSeparator()
-    _action(window, file_menu, "&Quit", window.close, QKeySequence.Quit, "quitAction")
-    train_menu = bar.addMenu("&Train")
-    window.train_action = _action(window, train_menu, "&Train", window.training_panel.request_train, "Ctrl+T", "trainAction")
-    window.pause_action = _action(window, train_menu, "&Pause / Resume", window._on_pause_action_triggered, "Ctrl+P", "pauseAction")
-    window.stop_action = _action(window, train_menu, "&Stop", window._on_stop_requested, Qt.Key_Escape, "stopAction")
+    _action(window, file_menu, window.close, QKeySequence.Quit, "quitAction")
+    train_menu = _menu(window, "trainMenu")
+    window.train_action = _action(window, train_menu, window.training_panel.request_train, "Ctrl+T", "trainAction")
+    window.pause_action = _action(window, train_menu, window._on_pause_action_triggered, "Ctrl+P", "pauseAction")
+    window.stop_action = _action(window, train_menu, window._on_stop_requested, Qt.Key_Escape, "stopAction")
     train_menu.addSeparator()
-    window.evaluate_action = _action(window, 
-        train_menu, "&Evaluate on the test set", window._on_evaluate_triggered, "Ctrl+E", "evaluateAction"
-    )
-    view_menu = bar.addMenu("&View")
+    window.evaluate_action = _action(window, train_menu, window._on_evaluate_triggered, "Ctrl+E", "evaluateAction")
+    view_menu = _menu(window, "viewMenu")
     for dock in (
         window.training_dock,
         window.architecture_dock,
@@ -193,25 +251,25 @@ def setup_menus(window) -> None:
         view_menu.addAction(dock.toggleViewAction())
     view_menu.addSeparator()
     zoom = window.presentation
-    window.presentation_action = _action(
-        window, view_menu, window.tr("&Presentation"), zoom.set_presenting, "F5", "presentationAction"
-    )
+    window.presentation_action = _action(window, view_menu, zoom.set_presenting, "F5", "presentationAction")
     window.presentation_action.setCheckable(True)
     window.presentation_action.setChecked(zoom.presenting)
-    window.presentation_action.setToolTip(window.tr("Large type and a large canvas for a classroom projector (F5)"))
     zoom.presentingChanged.connect(window.presentation_action.setChecked)
     zoom.presentingChanged.connect(lambda on: set_presenting(window, on))
     set_presenting(window, zoom.presenting)
-    zoom_in = _action(window, view_menu, window.tr("Zoom &in"), zoom.zoom_in, QKeySequence.ZoomIn, "zoomInAction")
+    zoom_in = _action(window, view_menu, zoom.zoom_in, QKeySequence.ZoomIn, "zoomInAction")
     # Ctrl+= is Ctrl++ without Shift on most keyboards; both zoom in.
     zoom_in.setShortcuts([QKeySequence("Ctrl+="), QKeySequence.ZoomIn])
-    _action(window, view_menu, window.tr("Zoom &out"), zoom.zoom_out, QKeySequence.ZoomOut, "zoomOutAction")
-    _action(window, view_menu, window.tr("&Actual size"), zoom.reset_zoom, "Ctrl+0", "zoomResetAction")
+    _action(window, view_menu, zoom.zoom_out, QKeySequence.ZoomOut, "zoomOutAction")
+    _action(window, view_menu, zoom.reset_zoom, "Ctrl+0", "zoomResetAction")
     view_menu.addSeparator()
-    _action(window, view_menu, "&Reset layout", lambda: window.layout_keeper.reset(), None, "resetLayoutAction")
-    help_menu = bar.addMenu("&Help")
-    _action(window, help_menu, "&About Digit Trainer", window._on_about_triggered, None, "aboutAction")
-
+    window.language_menu = LanguageMenu(view_menu)
+    window.language_menu.setObjectName("languageMenu")
+    view_menu.addMenu(window.language_menu)
+    view_menu.addSeparator()
+    _action(window, view_menu, lambda: window.layout_keeper.reset(), None, "resetLayoutAction")
+    help_menu = _menu(window, "helpMenu")
+    _action(window, help_menu, lambda: dialogs.about(window), None, "aboutAction")
 
 
 class LayoutKeeper(QObject):

@@ -2,14 +2,69 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ArchitectureEditor</name>
+    <message>
+        <source>+ Conv</source>
+        <translation>+ 卷积层</translation>
+    </message>
+    <message>
+        <source>+ Pool</source>
+        <translation>+ 池化层</translation>
+    </message>
+    <message>
+        <source>+ Dense</source>
+        <translation>+ 全连接层</translation>
+    </message>
+    <message>
+        <source>+ Dropout</source>
+        <translation>+ Dropout 层</translation>
+    </message>
+    <message>
+        <source>+ Flatten</source>
+        <translation>+ 展平层</translation>
+    </message>
+    <message>
+        <source>Insert before Flatten</source>
+        <translation>插入到展平层（Flatten）之前</translation>
+    </message>
+    <message>
+        <source>Insert after the convolutions</source>
+        <translation>插入到卷积层之后</translation>
+    </message>
+    <message>
+        <source>Insert before the output layer</source>
+        <translation>插入到输出层之前</translation>
+    </message>
+    <message>
+        <source>Reset to seed model</source>
+        <translation>恢复为教程模型</translation>
+    </message>
+    <message>
+        <source>The tutorial&apos;s network: 93,322 parameters</source>
+        <translation>教程中的网络：93,322 个参数</translation>
+    </message>
+    <message>
+        <source>Input image: {shape} (height × width × channels)</source>
+        <translation>输入图像：{shape}（高 × 宽 × 通道）</translation>
+    </message>
+    <message>
+        <source>Total parameters: – (cannot be built)</source>
+        <translation>参数总数：–（无法构建）</translation>
+    </message>
+    <message>
+        <source>Total parameters: {count}</source>
+        <translation>参数总数：{count}</translation>
+    </message>
+</context>
+<context>
     <name>ChannelDetail</name>
     <message>
         <source>Close the enlarged view</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭放大视图</translation>
     </message>
     <message>
         <source>min {low:.3g} · max {high:.3g} · mean {mean:.3g}</source>
-        <translation type="unfinished"></translation>
+        <translation>最小值 {low:.3g} · 最大值 {high:.3g} · 平均值 {mean:.3g}</translation>
     </message>
 </context>
 <context>
@@ -208,7 +263,32 @@ stride {p}</source>
     </message>
 </context>
 <context>
+    <name>DatasetView</name>
+    <message>
+        <source>No dataset loaded. Use File › Open dataset… or press Train to load MNIST.</source>
+        <translation>尚未载入数据集。请用“文件 › 打开数据集…”，或按“训练”载入 MNIST。</translation>
+    </message>
+    <message>
+        <source>{source}
+{train} training and {test} test images. Class counts: {counts}</source>
+        <translation>{source}
+{train} 张训练图像，{test} 张测试图像。各类数量：{counts}</translation>
+    </message>
+    <message>
+        <source>Training images per class</source>
+        <translation>每个类别的训练图像数</translation>
+    </message>
+</context>
+<context>
     <name>DrawCanvas</name>
+    <message>
+        <source>Drawing area: draw a digit with the left mouse button; right-click clears.</source>
+        <translation>画布：按住鼠标左键写一个数字；右键清除。</translation>
+    </message>
+    <message>
+        <source>Draw a digit · right-click, Delete or Backspace clears · Ctrl+Z undoes · drop an image file</source>
+        <translation>写一个数字 · 右键、Delete 或 Backspace 清除 · Ctrl+Z 撤销 · 也可拖入图片文件</translation>
+    </message>
     <message>
         <source>Draw a digit here
 or drop an image file</source>
@@ -217,19 +297,50 @@ or drop an image file</source>
     </message>
     <message>
         <source>&apos;{url}&apos; is not a local file; save it to disk first, then drop it.</source>
-        <translation type="unfinished"></translation>
+        <translation>“{url}”不是本地文件；请先把它保存到磁盘，再拖进来。</translation>
     </message>
     <message>
         <source>&apos;{path}&apos; is a folder, not an image file.</source>
-        <translation type="unfinished"></translation>
+        <translation>“{path}”是文件夹，不是图片文件。</translation>
     </message>
     <message>
         <source>&apos;{path}&apos; could not be loaded: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法载入“{path}”：{error}</translation>
     </message>
     <message>
         <source>&apos;{path}&apos; shows no ink: the picture looks blank.</source>
-        <translation type="unfinished"></translation>
+        <translation>“{path}”上没有笔迹：图片看起来是空白的。</translation>
+    </message>
+</context>
+<context>
+    <name>DrawPanel</name>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Clear the canvas (Delete, Backspace or right-click)</source>
+        <translation>清空画布（Delete、Backspace 或右键）</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Remove the last stroke (Ctrl+Z)</source>
+        <translation>撤销最后一笔（Ctrl+Z）</translation>
+    </message>
+    <message>
+        <source>Pen width</source>
+        <translation>笔宽</translation>
+    </message>
+    <message>
+        <source>Pen width in canvas pixels (MNIST strokes are about 2 of 28 px wide)</source>
+        <translation>笔的宽度，以画布像素计（MNIST 的笔画约为 28 px 中的 2 px 宽）</translation>
+    </message>
+    <message>
+        <source>Right-click clears · Ctrl+Z undoes · drop an image file to classify it</source>
+        <translation>右键清除 · Ctrl+Z 撤销 · 拖入图片文件即可识别</translation>
     </message>
 </context>
 <context>
@@ -365,16 +476,40 @@ or drop an image file</source>
 <context>
     <name>FeatureMapView</name>
     <message>
+        <source>Conv2D</source>
+        <translation>卷积层 Conv2D</translation>
+    </message>
+    <message>
+        <source>MaxPooling2D</source>
+        <translation>最大池化 MaxPooling2D</translation>
+    </message>
+    <message>
+        <source>AveragePooling2D</source>
+        <translation>平均池化 AveragePooling2D</translation>
+    </message>
+    <message>
+        <source>SumPooling2D</source>
+        <translation>求和池化 SumPooling2D</translation>
+    </message>
+    <message>
+        <source>Dense</source>
+        <translation>全连接层 Dense</translation>
+    </message>
+    <message>
         <source>Draw a digit to see what every layer of the network computes from it.</source>
-        <translation type="unfinished"></translation>
+        <translation>写一个数字，看看网络的每一层从中算出了什么。</translation>
+    </message>
+    <message>
+        <source>{name} · {kind} · {shape}</source>
+        <translation>{name} · {kind} · {shape}</translation>
     </message>
     <message>
         <source>Click a map to enlarge it</source>
-        <translation type="unfinished"></translation>
+        <translation>点击一张特征图即可放大</translation>
     </message>
     <message>
         <source>{name} · channel {channel} of {count} · {h}×{w}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} · 通道 {channel}（共 {count} 个）· {h}×{w}</translation>
     </message>
 </context>
 <context>
@@ -473,6 +608,56 @@ or drop an image file</source>
     </message>
 </context>
 <context>
+    <name>Jobs</name>
+    <message>
+        <source>starting</source>
+        <translation>启动中</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>训练中</translation>
+    </message>
+    <message>
+        <source>evaluating</source>
+        <translation>评估中</translation>
+    </message>
+    <message>
+        <source>evaluating the run</source>
+        <translation>正在评估这次训练</translation>
+    </message>
+    <message>
+        <source>fine-tuning</source>
+        <translation>微调中</translation>
+    </message>
+    <message>
+        <source>opening model</source>
+        <translation>正在打开模型</translation>
+    </message>
+    <message>
+        <source>saving</source>
+        <translation>保存中</translation>
+    </message>
+    <message>
+        <source>opening dataset</source>
+        <translation>正在打开数据集</translation>
+    </message>
+    <message>
+        <source>reverting</source>
+        <translation>正在恢复模型</translation>
+    </message>
+</context>
+<context>
+    <name>KernelView</name>
+    <message>
+        <source>No model loaded: no kernels to show.</source>
+        <translation>尚未载入模型：没有可显示的卷积核。</translation>
+    </message>
+    <message>
+        <source>First conv layer&apos;s kernels · {h}×{w} · {count} filters · scale ±{scale} (blue negative, red positive)</source>
+        <translation>第一个卷积层的卷积核 · {h}×{w} · 共 {count} 个 · 色标 ±{scale}（蓝色为负，红色为正）</translation>
+    </message>
+</context>
+<context>
     <name>LabelBar</name>
     <message>
         <source>Teach:</source>
@@ -503,6 +688,348 @@ or drop an image file</source>
     <message>
         <source>中文 (needs a Chinese font)</source>
         <translation>中文（需要中文字体）</translation>
+    </message>
+</context>
+<context>
+    <name>LayerRow</name>
+    <message>
+        <source>max</source>
+        <translation>最大</translation>
+    </message>
+    <message>
+        <source>avg</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <source>sum</source>
+        <translation>求和</translation>
+    </message>
+    <message>
+        <source>{units} units · {activation} · locked: one unit per digit</source>
+        <translation>{units} 个单元 · {activation} · 已锁定：每个数字一个单元</translation>
+    </message>
+    <message>
+        <source>Move this layer up</source>
+        <translation>上移这一层</translation>
+    </message>
+    <message>
+        <source>Move this layer down</source>
+        <translation>下移这一层</translation>
+    </message>
+    <message>
+        <source>Remove this layer</source>
+        <translation>删除这一层</translation>
+    </message>
+    <message>
+        <source> filters</source>
+        <translation> 个卷积核</translation>
+    </message>
+    <message>
+        <source>Number of filters (output channels)</source>
+        <translation>卷积核个数（输出通道数）</translation>
+    </message>
+    <message>
+        <source>Kernel size</source>
+        <translation>卷积核大小</translation>
+    </message>
+    <message>
+        <source>Padding</source>
+        <translation>填充</translation>
+    </message>
+    <message>
+        <source>Activation</source>
+        <translation>激活函数</translation>
+    </message>
+    <message>
+        <source>Pool size</source>
+        <translation>池化窗口大小</translation>
+    </message>
+    <message>
+        <source> units</source>
+        <translation> 个单元</translation>
+    </message>
+    <message>
+        <source>Number of units</source>
+        <translation>单元个数</translation>
+    </message>
+    <message>
+        <source>rate </source>
+        <translation>比例 </translation>
+    </message>
+    <message>
+        <source>Fraction of values dropped while training</source>
+        <translation>训练时随机丢弃的值所占比例</translation>
+    </message>
+    <message>
+        <source>Stride</source>
+        <translation>步长</translation>
+    </message>
+    <message>
+        <source>stride {n}</source>
+        <translation>步长 {n}</translation>
+    </message>
+    <message>
+        <source>Pooling kind</source>
+        <translation>池化方式</translation>
+    </message>
+    <message>
+        <source>Dense layers need this Flatten: it cannot be removed</source>
+        <translation>全连接层需要这个展平层：不能删除</translation>
+    </message>
+    <message>
+        <source>cannot be built</source>
+        <translation>无法构建</translation>
+    </message>
+    <message>
+        <source>→ {shape} · {params} params</source>
+        <translation>→ {shape} · {params} 个参数</translation>
+    </message>
+    <message>
+        <source>params: {formula}</source>
+        <translation>参数：{formula}</translation>
+    </message>
+    <message>
+        <source>same: padding (k−1)/2 = ({k}−1)/2; out = ⌈n/s⌉ = ⌈{n}/{s}⌉ = {out}</source>
+        <translation>same 填充：补零 (k−1)/2 = ({k}−1)/2；out = ⌈n/s⌉ = ⌈{n}/{s}⌉ = {out}</translation>
+    </message>
+    <message>
+        <source>valid: out = ⌊(n−k)/s⌋ + 1 = ⌊({n}−{k})/{s}⌋ + 1 = {out}</source>
+        <translation>valid 填充：out = ⌊(n−k)/s⌋ + 1 = ⌊({n}−{k})/{s}⌋ + 1 = {out}</translation>
+    </message>
+    <message>
+        <source>k·k·c_in·filters + filters = {k}·{k}·{cin}·{filters} + {filters} = {params}</source>
+        <translation>k·k·c_in·卷积核数 + 卷积核数 = {k}·{k}·{cin}·{filters} + {filters} = {params}</translation>
+    </message>
+    <message>
+        <source>max pool: out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}</source>
+        <translation>最大池化：out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}</translation>
+    </message>
+    <message>
+        <source>avg pool: out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}</source>
+        <translation>平均池化：out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}</translation>
+    </message>
+    <message>
+        <source>sum pool: out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}</source>
+        <translation>求和池化：out = ⌊n/p⌋ = ⌊{n}/{p}⌋ = {out}</translation>
+    </message>
+    <message>
+        <source>units = {units}</source>
+        <translation>单元数 = {units}</translation>
+    </message>
+    <message>
+        <source>in·units + units = {n}·{units} + {units} = {params}</source>
+        <translation>输入数·单元数 + 单元数 = {n}·{units} + {units} = {params}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Digit Trainer</source>
+        <translation>Digit Trainer 手写数字训练器</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>{what}: not now, the engine is busy ({job}) (Esc stops it).</source>
+        <translation>{what}：现在不行，引擎正忙（{job}）（按 Esc 停止）。</translation>
+    </message>
+    <message>
+        <source>{what}: not now, the engine is busy ({job}).</source>
+        <translation>{what}：现在不行，引擎正忙（{job}）。</translation>
+    </message>
+    <message>
+        <source>Cannot train this network: {reason}</source>
+        <translation>无法训练这个网络：{reason}</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>No model to classify with yet: train one, or open a model file (File › Open model…).</source>
+        <translation>还没有可用于识别的模型：请训练一个，或打开模型文件（文件 › 打开模型…）。</translation>
+    </message>
+    <message>
+        <source>Loading an image</source>
+        <translation>载入图片</translation>
+    </message>
+    <message>
+        <source>Open model</source>
+        <translation>打开模型</translation>
+    </message>
+    <message>
+        <source>Save model</source>
+        <translation>保存模型</translation>
+    </message>
+    <message>
+        <source>Open dataset</source>
+        <translation>打开数据集</translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Training stopped</source>
+        <translation>训练已停止</translation>
+    </message>
+    <message>
+        <source>The model&apos;s architecture could not be shown in the editor: {error}</source>
+        <translation>无法在编辑器中显示模型的结构：{error}</translation>
+    </message>
+    <message>
+        <source>Evaluating… %p%</source>
+        <translation>正在评估… %p%</translation>
+    </message>
+    <message>
+        <source>Test accuracy {accuracy} % ({mistakes} mistakes)</source>
+        <translation>测试准确率 {accuracy} %（错了 {mistakes} 个）</translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <source>Unsaved model</source>
+        <translation>模型未保存</translation>
+    </message>
+    <message>
+        <source>The model in use was trained here and has not been saved. Open another model and discard it?</source>
+        <translation>当前使用的模型是在这里训练的，还没有保存。要打开另一个模型并丢弃它吗？</translation>
+    </message>
+    <message>
+        <source>Open MNIST dataset</source>
+        <translation>打开 MNIST 数据集</translation>
+    </message>
+    <message>
+        <source>MNIST (*.npz);;All files (*)</source>
+        <translation>MNIST (*.npz);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Keras model (*.keras)</source>
+        <translation>Keras 模型 (*.keras)</translation>
+    </message>
+    <message>
+        <source>About Digit Trainer</source>
+        <translation>关于 Digit Trainer</translation>
+    </message>
+    <message>
+        <source>Digit Trainer trains the classic Keras MNIST CNN and shows everything that happens inside it.</source>
+        <translation>Digit Trainer 训练经典的 Keras MNIST 卷积神经网络，并展示其中发生的一切。</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Draw</source>
+        <translation>手写</translation>
+    </message>
+    <message>
+        <source>Feature maps</source>
+        <translation>特征图</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>网络结构</translation>
+    </message>
+    <message>
+        <source>Learn: convolution</source>
+        <translation>学习：卷积</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Teach</source>
+        <translation>教它</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Train</source>
+        <translation>训练(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Open &amp;dataset…</source>
+        <translation>打开数据集(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>&amp;Open model…</source>
+        <translation>打开模型(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save model…</source>
+        <translation>保存模型(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Pause / Resume</source>
+        <translation>暂停 / 继续(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>停止(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Evaluate on the test set</source>
+        <translation>在测试集上评估(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Presentation</source>
+        <translation>演示模式(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Actual size</source>
+        <translation>实际大小(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Reset layout</source>
+        <translation>重置布局(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;About Digit Trainer</source>
+        <translation>关于 Digit Trainer(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Large type and a large canvas for a classroom projector (F5)</source>
+        <translation>大号字体和大画布，适合教室投影仪（F5）</translation>
+    </message>
+    <message>
+        <source>First conv layer&apos;s kernels</source>
+        <translation>第一个卷积层的卷积核</translation>
     </message>
 </context>
 <context>
@@ -993,6 +1520,61 @@ or drop an image file</source>
     </message>
 </context>
 <context>
+    <name>ModelSummary</name>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Output shape</source>
+        <translation>输出形状</translation>
+    </message>
+    <message>
+        <source>Params</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Bundled model</source>
+        <translation>自带模型</translation>
+    </message>
+    <message>
+        <source>Trained in this session</source>
+        <translation>本次训练所得</translation>
+    </message>
+    <message>
+        <source>Training…</source>
+        <translation>训练中…</translation>
+    </message>
+    <message>
+        <source>Fine-tuned on your samples</source>
+        <translation>已用你的样本微调</translation>
+    </message>
+    <message>
+        <source>No model loaded yet</source>
+        <translation>尚未载入模型</translation>
+    </message>
+    <message>
+        <source>Total params: {count}</source>
+        <translation>参数总数：{count}</translation>
+    </message>
+    <message>
+        <source>recipe {recipe}</source>
+        <translation>配方 {recipe}</translation>
+    </message>
+    <message>
+        <source>test accuracy {accuracy} %</source>
+        <translation>测试准确率 {accuracy} %</translation>
+    </message>
+    <message>
+        <source>{epochs} epochs</source>
+        <translation>{epochs} 轮</translation>
+    </message>
+</context>
+<context>
     <name>Phases</name>
     <message>
         <source>Loading TensorFlow…</source>
@@ -1050,16 +1632,138 @@ or drop an image file</source>
 <context>
     <name>PredictionPanel</name>
     <message>
+        <source>{digit}  (unsure — the model&apos;s output is not a number)</source>
+        <translation>{digit}  （没把握——模型的输出不是数字）</translation>
+    </message>
+    <message>
+        <source>{digit}  ({percent} %, unsure — could be {second})</source>
+        <translation>{digit}  （{percent} %，没把握——也可能是 {second}）</translation>
+    </message>
+    <message>
+        <source>{digit}  ({percent} %, unsure — not like any digit)</source>
+        <translation>{digit}  （{percent} %，没把握——不像任何数字）</translation>
+    </message>
+    <message>
         <source>What the model sees: the drawing cropped, scaled to 20 px and centred in 28×28</source>
         <translation>模型看到的输入：裁剪后的手写数字，缩放到 20 px，居中放在 28×28 中</translation>
     </message>
     <message>
         <source>Model input, 28 × 28</source>
-        <translation type="unfinished"></translation>
+        <translation>模型输入，28 × 28</translation>
+    </message>
+    <message>
+        <source>Draw a digit</source>
+        <translation>写一个数字</translation>
     </message>
     <message>
         <source>digit</source>
         <translation>数字</translation>
+    </message>
+    <message>
+        <source>Top probability {top}, entropy {entropy} bits. Flagged unsure below {limit} or above {bits} bits.</source>
+        <translation>最高概率 {top}，熵 {entropy} bits。最高概率低于 {limit} 或熵高于 {bits} bits 时标为没把握。</translation>
+    </message>
+</context>
+<context>
+    <name>RunsTable</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Test acc.</source>
+        <translation>测试准确率</translation>
+    </message>
+    <message>
+        <source>Val. acc.</source>
+        <translation>验证准确率</translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation>进行中…</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>{recipe}, {optimizer}</source>
+        <translation>{recipe}，{optimizer}</translation>
+    </message>
+    <message>
+        <source>lr={lr}</source>
+        <translation>学习率={lr}</translation>
+    </message>
+    <message>
+        <source>batch {batch}</source>
+        <translation>批大小 {batch}</translation>
+    </message>
+    <message>
+        <source>{n} images</source>
+        <translation>{n} 张图像</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsForm</name>
+    <message>
+        <source>Recipe</source>
+        <translation>配方</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Optimiser</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Validation split</source>
+        <translation>验证集比例</translation>
+    </message>
+    <message>
+        <source>Random seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Training images</source>
+        <translation>训练图像数</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>seed: the tutorial&apos;s recipe, unchanged. robust: augmented, for real handwriting.</source>
+        <translation>seed：教程原样的配方。robust：加了数据增强，适合真实的手写。</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Train on the first N training images only (all = 60,000), for quick experiments.</source>
+        <translation>只用前 N 张训练图像训练（全部 = 60,000），用于快速实验。</translation>
     </message>
 </context>
 <context>
@@ -1214,20 +1918,104 @@ The current model is kept: &apos;Revert to previous model&apos; brings it back, 
 <context>
     <name>TrainingPanel</name>
     <message>
+        <source>Not trained yet</source>
+        <translation>尚未训练</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop training within one batch (Esc)</source>
+        <translation>在一个批次之内停止训练（Esc）</translation>
+    </message>
+    <message>
         <source>Runs</source>
         <translation>训练记录</translation>
     </message>
     <message>
-        <source>{recipe}, {optimizer} lr={lr}, batch {batch}</source>
-        <translation>{recipe}，{optimizer} lr={lr}，批大小 {batch}</translation>
+        <source>Waiting for TensorFlow to load…</source>
+        <translation>正在等待 TensorFlow 加载…</translation>
     </message>
     <message>
-        <source>{n} images</source>
-        <translation>{n} 张图像</translation>
+        <source>Busy: Train is available once this job ends (Esc stops it)</source>
+        <translation>正忙：这项任务结束后才能训练（按 Esc 停止）</translation>
     </message>
     <message>
-        <source>running…</source>
-        <translation>进行中…</translation>
+        <source>Train with these settings (Ctrl+T)</source>
+        <translation>用这些设置训练（Ctrl+T）</translation>
+    </message>
+    <message>
+        <source>Cannot train: {error}</source>
+        <translation>无法训练：{error}</translation>
+    </message>
+    <message>
+        <source>Device: loading TensorFlow…</source>
+        <translation>设备：正在加载 TensorFlow…</translation>
+    </message>
+    <message>
+        <source>Device: {device}</source>
+        <translation>设备：{device}</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}/{epochs} · batch {batch}/{batches} · %p%</source>
+        <translation>第 {epoch}/{epochs} 轮 · 批次 {batch}/{batches} · %p%</translation>
+    </message>
+    <message>
+        <source>{rate} samples/s</source>
+        <translation>{rate} 样本/秒</translation>
+    </message>
+    <message>
+        <source>measuring speed…</source>
+        <translation>正在测速…</translation>
+    </message>
+    <message>
+        <source>loss {loss} · accuracy {accuracy} · {rate} · ETA {eta}</source>
+        <translation>损失 {loss} · 准确率 {accuracy} · {rate} · 剩余 {eta}</translation>
+    </message>
+    <message>
+        <source>Test accuracy: –</source>
+        <translation>测试准确率：–</translation>
+    </message>
+    <message>
+        <source>Test accuracy: {accuracy} %</source>
+        <translation>测试准确率：{accuracy} %</translation>
+    </message>
+    <message>
+        <source>Training did not run</source>
+        <translation>训练没有进行</translation>
+    </message>
+    <message>
+        <source>Done: {epochs} epochs in {seconds} s</source>
+        <translation>完成：{epochs} 轮，用时 {seconds} s</translation>
+    </message>
+    <message>
+        <source>Stopped after {epochs} epoch(s)</source>
+        <translation>在 {epochs} 轮后停止</translation>
+    </message>
+    <message>
+        <source>Evaluation stopped</source>
+        <translation>评估已停止</translation>
+    </message>
+    <message>
+        <source>Evaluation done</source>
+        <translation>评估完成</translation>
     </message>
 </context>
 <context>
@@ -1238,11 +2026,11 @@ The current model is kept: &apos;Revert to previous model&apos; brings it back, 
     </message>
     <message>
         <source>Loss</source>
-        <translation type="unfinished"></translation>
+        <translation>损失</translation>
     </message>
     <message>
         <source>cross-entropy</source>
-        <translation type="unfinished"></translation>
+        <translation>交叉熵</translation>
     </message>
     <message>
         <source>Accuracy</source>
@@ -1270,26 +2058,20 @@ The current model is kept: &apos;Revert to previous model&apos; brings it back, 
     </message>
 </context>
 <context>
-    <name>window</name>
+    <name>XcbCheck</name>
     <message>
-        <source>&amp;Presentation</source>
-        <translation>演示模式(&amp;P)</translation>
-    </message>
-    <message>
-        <source>Large type and a large canvas for a classroom projector (F5)</source>
-        <translation>大号字体和大画布，适合教室投影仪（F5）</translation>
-    </message>
-    <message>
-        <source>Zoom &amp;in</source>
-        <translation>放大(&amp;I)</translation>
-    </message>
-    <message>
-        <source>Zoom &amp;out</source>
-        <translation>缩小(&amp;O)</translation>
-    </message>
-    <message>
-        <source>&amp;Actual size</source>
-        <translation>实际大小(&amp;A)</translation>
+        <source>Digit Trainer cannot open its window: Qt&apos;s X11 (xcb) platform plugin needs system libraries that are not installed ({libraries}).
+On Debian or Ubuntu, install them with:
+
+    {command}
+
+On other Linux distributions, install the packages that provide these files.</source>
+        <translation>Digit Trainer 无法打开窗口：Qt 的 X11（xcb）平台插件所需的系统库没有安装（{libraries}）。
+在 Debian 或 Ubuntu 上，用下面的命令安装：
+
+    {command}
+
+在其他 Linux 发行版上，请安装提供这些文件的软件包。</translation>
     </message>
 </context>
 </TS>

@@ -4,6 +4,7 @@ is on screen and unclipped, at rest and 3 s into training; used by test_layout.p
 Usage::
 
     python tests/gui/layout_driver.py 1366x768 [--train] [--presentation] [--zoom F] [--shot PATH] [--x11]
+                                               [--lang en|zh_CN]
 
 Without ``--x11`` the window opens on Qt's offscreen platform with one screen of that size (its ``configfile``
 option); with it, on the X server in ``$DISPLAY`` (Xvfb), whose screen should have that size. Settings start empty
@@ -52,6 +53,7 @@ def _args(argv):
     parser.add_argument("--shot")
     parser.add_argument("--x11", action="store_true")
     parser.add_argument("--keep-settings", action="store_true")
+    parser.add_argument("--lang", choices=("en", "zh_CN"), help="the interface's language (default: the system's)")
     parser.add_argument("--data", default=os.environ.get("DIGIT_TRAINER_DATA"))
     return parser.parse_args(argv)
 
@@ -150,6 +152,7 @@ def main(argv=None) -> int:
     app.setApplicationName("Digit Trainer")
 
     from faults import SEVEN
+    from guiapp import i18n
     from guiapp.main_window import MainWindow
     from model.recipes import recipe
     from replay import drag
@@ -162,6 +165,7 @@ def main(argv=None) -> int:
         if args.zoom:
             settings.setValue("view/presentationZoom" if args.presentation else "view/zoom", args.zoom)
         settings.sync()
+    i18n.install(app, args.lang)
     window = MainWindow(data_path=args.data)
     window.show()
     area = window.screen().availableGeometry()
