@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from guiapp.i18n import RetranslateMixin
@@ -159,13 +159,24 @@ class PredictionPanel(RetranslateMixin, QWidget):
         """The answer's large font, the plot's colours and the preview's size follow the palette and the zoom."""
         self.label.setFont(scaled_font(self, HEADLINE_SCALE, bold=True))
         self.label.setFixedHeight(2 * self.label.fontMetrics().lineSpacing() + 4)
-        # Wide enough for the longest answer in the label's two lines (and never narrower than the bars need).
-        longest = self.label.fontMetrics().horizontalAdvance(result_text(np.full(10, 0.1)))
-        self.setMinimumWidth(max(self.plot.minimumWidth(), round(0.55 * longest) + 8))
+        # Wide enough for the longest answer in the label's two lines (and never narrower than the bars need),
+        # measured as it wraps in this language: Chinese text breaks between characters, but not before "）" or "，".
+        self.setMinimumWidth(max(self.plot.minimumWidth(), self._two_line_width(result_text(np.full(10, 0.1))) + 8))
         style_plot(self.plot, labels={"bottom": self.tr("digit")}, background=False)
         side = FIELD * self._preview_scale() + 2
         self.preview.setFixedSize(side, side)
         self.show_preprocessed(self._shown)
+
+    def _two_line_width(self, text: str) -> int:
+        """The narrowest width at which ``text`` wraps onto at most two lines of the label's font."""
+        metrics = self.label.fontMetrics()
+        width = metrics.horizontalAdvance(text)
+        two_lines = 2 * metrics.lineSpacing()
+        for trial in range(round(0.5 * width), width, max(1, width // 50)):
+            box = metrics.boundingRect(QRect(0, 0, trial, 10 * two_lines), Qt.TextFlag.TextWordWrap, text)
+            if box.height() <= two_lines:
+                return trial
+        return width
 
     @staticmethod
     def _preview_scale() -> int:

@@ -1633,15 +1633,15 @@ or drop an image file</source>
     <name>PredictionPanel</name>
     <message>
         <source>{digit}  (unsure — the model&apos;s output is not a number)</source>
-        <translation>{digit}  （没把握——模型的输出不是数字）</translation>
+        <translation>{digit}  （没把握：模型的输出不是数）</translation>
     </message>
     <message>
         <source>{digit}  ({percent} %, unsure — could be {second})</source>
-        <translation>{digit}  （{percent} %，没把握——也可能是 {second}）</translation>
+        <translation>{digit}  （{percent} %，没把握，可能是 {second}）</translation>
     </message>
     <message>
         <source>{digit}  ({percent} %, unsure — not like any digit)</source>
-        <translation>{digit}  （{percent} %，没把握——不像任何数字）</translation>
+        <translation>{digit}  （{percent} %，没把握，不像数字）</translation>
     </message>
     <message>
         <source>What the model sees: the drawing cropped, scaled to 20 px and centred in 28×28</source>
@@ -2050,7 +2050,7 @@ The current model is kept: &apos;Revert to previous model&apos; brings it back, 
     </message>
     <message>
         <source>train, end of epoch</source>
-        <translation>训练（每轮结束时）</translation>
+        <translation>训练（每轮末）</translation>
     </message>
     <message>
         <source>validation</source>
