@@ -172,7 +172,9 @@ class TrainingPlots(RetranslateMixin, QWidget):
             "● " + self.tr("train, end of epoch"),
             "▽ " + self.tr("validation"),
         ]
-        parts = runs + [f'<span style="color:{muted}">{k}</span>' for k in key]
+        # Each entry on one line (Chinese text would otherwise break inside an entry); the key wraps between them.
+        parts = [f'<span style="white-space:nowrap">{r}</span>' for r in runs]
+        parts += [f'<span style="color:{muted}; white-space:nowrap">{k}</span>' for k in key]
         self.legend.setText(" &nbsp; ".join(parts))
 
     @Slot()

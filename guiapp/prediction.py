@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from guiapp.i18n import RetranslateMixin
@@ -158,25 +158,28 @@ class PredictionPanel(RetranslateMixin, QWidget):
     def _apply_theme(self) -> None:
         """The answer's large font, the plot's colours and the preview's size follow the palette and the zoom."""
         self.label.setFont(scaled_font(self, HEADLINE_SCALE, bold=True))
-        self.label.setFixedHeight(2 * self.label.fontMetrics().lineSpacing() + 4)
-        # Wide enough for the longest answer in the label's two lines (and never narrower than the bars need),
-        # measured as it wraps in this language: Chinese text breaks between characters, but not before "）" or "，".
-        self.setMinimumWidth(max(self.plot.minimumWidth(), self._two_line_width(result_text(np.full(10, 0.1))) + 8))
+        # Wide and tall enough for the longest answer in two lines (and never narrower than the bars need), measured
+        # as it is laid out in this language: Chinese breaks between characters (not before "）" or "，"), and its
+        # glyphs come from a fallback font whose lines are taller than the interface font's.
+        width, height = self._two_lines(result_text(np.full(10, 0.1)))
+        self.label.setFixedHeight(max(2 * self.label.fontMetrics().lineSpacing(), height) + 4)
+        self.setMinimumWidth(max(self.plot.minimumWidth(), width + 8))
         style_plot(self.plot, labels={"bottom": self.tr("digit")}, background=False)
         side = FIELD * self._preview_scale() + 2
         self.preview.setFixedSize(side, side)
         self.show_preprocessed(self._shown)
 
-    def _two_line_width(self, text: str) -> int:
-        """The narrowest width at which ``text`` wraps onto at most two lines of the label's font."""
-        metrics = self.label.fontMetrics()
-        width = metrics.horizontalAdvance(text)
-        two_lines = 2 * metrics.lineSpacing()
-        for trial in range(round(0.5 * width), width, max(1, width // 50)):
-            box = metrics.boundingRect(QRect(0, 0, trial, 10 * two_lines), Qt.TextFlag.TextWordWrap, text)
-            if box.height() <= two_lines:
-                return trial
-        return width
+    def _two_lines(self, text: str) -> tuple[int, int]:
+        """The narrowest width at which ``text`` takes at most two lines in the answer's font, and their height."""
+        probe = QLabel(text)
+        probe.setFont(self.label.font())
+        probe.setWordWrap(True)
+        one_line = probe.heightForWidth(100_000)
+        width = probe.fontMetrics().horizontalAdvance(text) + 2
+        for trial in range(width // 2, width, max(1, width // 50)):
+            if probe.heightForWidth(trial) <= 2 * one_line:
+                return trial, probe.heightForWidth(trial)
+        return width, one_line
 
     @staticmethod
     def _preview_scale() -> int:

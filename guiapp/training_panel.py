@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -131,8 +131,20 @@ class TrainingPanel(RetranslateMixin, QWidget):
         self.stop_button.clicked.connect(self.stopRequested)
         self.retranslate()
 
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.FontChange:  # View › Zoom, presentation mode
+            self._fit_progress()
+        super().changeEvent(event)
+
+    def _fit_progress(self) -> None:
+        """The progress bar is wide enough for its longest text in this language and font (it is not elided)."""
+        longest = self.tr("Epoch {epoch}/{epochs} · batch {batch}/{batches} · %p%").format(
+            epoch=88, epochs=88, batch=8888, batches=8888).replace("%p%", "100%")
+        self.progress.setMinimumWidth(self.progress.fontMetrics().horizontalAdvance(longest) + 16)
+
     def retranslate(self) -> None:
         """Every text in the current language, the state-dependent ones shown again from the state they show."""
+        self._fit_progress()
         self.train_button.setText(self.tr("Train"))
         self.pause_button.setText(self.tr("Resume") if self._paused else self.tr("Pause"))
         self.stop_button.setText(self.tr("Stop"))
