@@ -98,6 +98,8 @@ def old_file(tmp_path, model_files):
 def _assert_intact_and_loadable(window, qtbot, path, data):
     assert path.read_bytes() == data
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no half-written temp file left over
+    # The error is shown as the failed job ends; the engine takes the next job once it reports idle.
+    qtbot.waitUntil(lambda: not window.controller.busy, timeout=30_000)
     with qtbot.waitSignal(window.modelShown, timeout=30_000) as shown:
         window.open_model(path)
     assert shown.args[0].source == str(path)
