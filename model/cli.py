@@ -1,4 +1,4 @@
-"""``digit-trainer-cli``: train, evaluate and predict from the command line.
+"""``digit-trainer-cli``: train, evaluate, predict and export from the command line.
 
 Output is English; ``--lang zh_CN`` shows error messages and the reason a run stopped in Chinese, read from the GUI's
 translation source (the ``.ts`` file: the CLI does not use Qt).
@@ -152,6 +152,23 @@ def _predict(args) -> int:
     return status
 
 
+def _export(args) -> int:
+    from model.data import load_mnist
+    from model.export import check_destination, export_model
+    from model.storage import load_model
+
+    check_destination(args.out, args.format)  # a bad format, folder or missing package before TensorFlow loads
+    raw = load_mnist(args.data)
+    model, _ = load_model(args.model)
+    report = export_model(model, args.out, args.format, raw, log=lambda text: print(text, file=sys.stderr))
+    print(f"exported {args.model} as {report.format} to {report.path}: {report.size_bytes:,} bytes")
+    print(f"agreement={report.agreement:.4f} ({report.format} and Keras give the same answer on "
+          f"{round(report.agreement * report.images):,} of {report.images:,} test images)")
+    print(f"keras_test_accuracy={report.keras_accuracy:.4f}")
+    print(f"export_test_accuracy={report.accuracy:.4f}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="digit-trainer-cli", description="Train and use the Digit Trainer CNN.")
     lang_help = "the language of error messages (default en)"
@@ -187,6 +204,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--model", required=True)
     r.add_argument("images", nargs="+")
     r.set_defaults(func=_predict)
+    x = sub.add_parser(
+        "export", help="export a model file for other runtimes, checked on the MNIST test set", parents=[common]
+    )
+    x.add_argument("--model", required=True, help="the .keras model file to export")
+    x.add_argument("--format", required=True, metavar="{saved_model,onnx,tflite,tflite-int8}")
+    x.add_argument("--out", required=True, help="the file (a folder for saved_model) to write")
+    x.add_argument("--data", help="MNIST for the check and the int8 calibration (default: as for train)")
+    x.set_defaults(func=_export)
     return p
 
 

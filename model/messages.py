@@ -247,6 +247,31 @@ MESSAGES: dict[str, str] = {
     "finetune.failed": QT_TRANSLATE_NOOP("Messages", "Fine-tuning failed: {reason}"),
     "finetune.measuring_before": QT_TRANSLATE_NOOP("Messages", "Measuring the model before fine-tuning…"),
     "finetune.measuring_after": QT_TRANSLATE_NOOP("Messages", "Measuring the fine-tuned model…"),
+    # Exporting a model (model/export.py) ------------------------------------------------------------------------
+    "export.format": QT_TRANSLATE_NOOP("Messages", "Unknown export format '{format}'; choose one of {formats}."),
+    "export.no_folder": QT_TRANSLATE_NOOP(
+        "Messages", "Cannot export to '{path}': the folder '{folder}' does not exist."
+    ),
+    "export.not_writable": QT_TRANSLATE_NOOP(
+        "Messages", "Cannot export to '{path}': the folder '{folder}' is not writable ({error})."
+    ),
+    "export.is_folder": QT_TRANSLATE_NOOP(
+        "Messages", "Cannot export to '{path}': it is a folder, and the {format} format writes a single file."
+    ),
+    "export.is_file": QT_TRANSLATE_NOOP(
+        "Messages", "Cannot export to '{path}': it is a file, and a SavedModel is written as a folder."
+    ),
+    "export.missing_packages": QT_TRANSLATE_NOOP(
+        "Messages",
+        "Exporting as {format} needs the Python package(s) {packages}, which are not installed. Install them with: "
+        "{command}",
+    ),
+    "export.failed": QT_TRANSLATE_NOOP("Messages", "Exporting to '{path}' as {format} failed: {error}"),
+    "export.check_failed": QT_TRANSLATE_NOOP(
+        "Messages",
+        "The {format} export agrees with the Keras model on only {agreement} of the test images ({required} "
+        "needed), so nothing was written to '{path}'.",
+    ),
     # Jobs that fail outside model/'s own checks (guiapp/engine.py) ----------------------------------------------
     "job.failed": QT_TRANSLATE_NOOP("Messages", "{what} failed: {error}"),
     "job.tensorflow": QT_TRANSLATE_NOOP("Messages", "TensorFlow could not be loaded: {error}"),

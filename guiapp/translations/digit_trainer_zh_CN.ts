@@ -44,6 +44,14 @@
         <translation>教程中的网络：93,322 个参数</translation>
     </message>
     <message>
+        <source>Show as Keras code</source>
+        <translation>显示为 Keras 代码</translation>
+    </message>
+    <message>
+        <source>This network and the training settings as a runnable Python script in the Keras tutorial&apos;s style</source>
+        <translation>把这个网络和训练设置写成可运行的 Python 脚本，采用 Keras 教程的写法</translation>
+    </message>
+    <message>
         <source>Input image: {shape} (height × width × channels)</source>
         <translation>输入图像：{shape}（高 × 宽 × 通道）</translation>
     </message>
@@ -644,6 +652,53 @@ or drop an image file</source>
     <message>
         <source>reverting</source>
         <translation>正在恢复模型</translation>
+    </message>
+</context>
+<context>
+    <name>KerasCodeDialog</name>
+    <message>
+        <source>Keras code</source>
+        <translation>Keras 代码</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the whole script to the clipboard</source>
+        <translation>把整个脚本复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <source>Save the script as a Python file</source>
+        <translation>把脚本保存为 Python 文件</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Could not save {path}: {error}</source>
+        <translation>无法保存 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>Saved to {path}</source>
+        <translation>已保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard</source>
+        <translation>已复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Save Keras code</source>
+        <translation>保存 Keras 代码</translation>
+    </message>
+    <message>
+        <source>Python files (*.py);;All files (*)</source>
+        <translation>Python 文件 (*.py);;所有文件 (*)</translation>
     </message>
 </context>
 <context>
