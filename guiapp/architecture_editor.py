@@ -14,12 +14,25 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QSi
 
 from guiapp.flow_layout import FlowLayout
 from guiapp.i18n import RetranslateMixin, message_for
+from guiapp.keras_code_dialog import KerasCodeDialog
 from guiapp.layer_row import LayerRow, ShownRow, shape_text
 from model.architecture import (
-    INPUT_SHAPE, NUM_CLASSES, LayerSpec, analyse, conv, dense, dropout, flatten, layer_names, pool, seed_spec,
+    INPUT_SHAPE,
+    NUM_CLASSES,
+    LayerSpec,
+    analyse,
+    conv,
+    dense,
+    dropout,
+    flatten,
+    layer_names,
+    pool,
+    seed_spec,
     spec_from_json,
 )
 from model.errors import SpecError
+from model.keras_code import keras_code
+from model.recipes import recipe
 
 OUTPUT_LAYER = dense(NUM_CLASSES, "softmax")
 NEW_LAYER = {"conv": conv(32), "pool": pool(2), "dense": dense(64), "dropout": dropout(0.25), "flatten": flatten()}
@@ -68,6 +81,8 @@ class ArchitectureEditor(RetranslateMixin, QWidget):
         self._rows: list[LayerRow] = []
         self._error = ""  # a model message (see validityChanged)
         self._total = 0
+        self._settings_provider = None
+        self.code_dialog: KerasCodeDialog | None = None
 
         self.add_buttons = {}
         adds = FlowLayout()
@@ -78,6 +93,8 @@ class ArchitectureEditor(RetranslateMixin, QWidget):
             self.add_buttons[kind] = button
         self.reset_button = _named(QPushButton(), "resetSeedButton")
         self.reset_button.clicked.connect(self._on_reset_clicked)
+        self.code_button = _named(QPushButton(), "showKerasCodeButton")
+        self.code_button.clicked.connect(self._on_code_clicked)
 
         self.input_label = QLabel()
         self.input_label.setWordWrap(True)
@@ -109,6 +126,7 @@ class ArchitectureEditor(RetranslateMixin, QWidget):
         layout.addWidget(self.scroll, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.total_label, 1)
+        bottom.addWidget(self.code_button)
         bottom.addWidget(self.reset_button)
         layout.addLayout(bottom)
         layout.addWidget(self.error_label)
@@ -123,6 +141,9 @@ class ArchitectureEditor(RetranslateMixin, QWidget):
             button.setToolTip(_tr(ADD_TIPS[kind]))
         self.reset_button.setText(self.tr("Reset to seed model"))
         self.reset_button.setToolTip(self.tr("The tutorial's network: 93,322 parameters"))
+        self.code_button.setText(self.tr("Show as Keras code"))
+        self.code_button.setToolTip(self.tr(
+            "This network and the training settings as a runnable Python script in the Keras tutorial's style"))
         self.input_label.setText(self.tr("Input image: {shape} (height × width × channels)").format(
             shape=shape_text(INPUT_SHAPE)))
         self._show_totals()
@@ -154,6 +175,13 @@ class ArchitectureEditor(RetranslateMixin, QWidget):
         self._body = spec
         self._changed(rebuild=True)
 
+    def set_settings_provider(self, provider) -> None:
+        """``provider()`` returns the TrainConfig whose optimiser, rate, batch size and epochs the Keras code uses.
+
+        Without one, the code uses the seed recipe's settings.
+        """
+        self._settings_provider = provider
+
     def is_valid(self) -> bool:
         return not self._error
 
@@ -176,6 +204,18 @@ class ArchitectureEditor(RetranslateMixin, QWidget):
     @Slot()
     def _on_reset_clicked(self):
         self.set_spec(seed_spec())
+
+    @Slot()
+    def _on_code_clicked(self):
+        config = self._settings_provider() if self._settings_provider else recipe("seed")
+        text = keras_code(self.spec(), config)
+        if self.code_dialog is None:
+            self.code_dialog = KerasCodeDialog(text, self)
+        else:
+            self.code_dialog.set_code(text)
+        self.code_dialog.show()
+        self.code_dialog.raise_()
+        self.code_dialog.activateWindow()
 
     def _on_add_clicked(self, kind: str):
         flat = [i for i, layer in enumerate(self._body) if layer.kind == "flatten"]
@@ -242,6 +282,7 @@ class ArchitectureEditor(RetranslateMixin, QWidget):
                 i + 1, name, info, error if i == bad else "", i > 0, i < len(self._body) - 1, not needed
             )
         self.add_buttons["flatten"].setVisible(flattens == 0)
+        self.code_button.setEnabled(not error)
         changed = error != self._error
         self._error = error
         self._total = 0 if error else sum(info.params for info in infos)

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QWidget
 
 from guiapp.architecture_editor import ArchitectureEditor
 from model.architecture import (
@@ -257,6 +257,41 @@ def test_gui_modules_do_not_import_tensorflow():
         "import guiapp.architecture_editor, guiapp.playground\n"
         "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_show_as_keras_code_opens_the_script_and_copy_and_save_work(editor, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QFileDialog
+
+    from model.recipes import recipe
+
+    editor.row_widget(1).findChild(QComboBox, "pool").setCurrentText("avg")
+    editor.set_settings_provider(lambda: recipe("seed", optimizer="adam", learning_rate=0.0005, batch_size=128))
+    _click(qtbot, editor.findChild(QPushButton, "showKerasCodeButton"))
+    dialog = editor.findChild(QWidget, "kerasCodeDialog")
+    assert dialog is not None and dialog.isVisible()
+    text = dialog.code()
+    assert "model = models.Sequential()" in text
+    assert "model.add(layers.AveragePooling2D((2, 2)))" in text  # the edit, not the seed's max pooling
+    assert text.count("model.add(layers.Conv2D(") == 3
+    assert "keras.optimizers.Adam(learning_rate=0.0005)" in text and "BATCH_SIZE = 128" in text
+
+    QGuiApplication.clipboard().clear()
+    _click(qtbot, dialog.findChild(QPushButton, "copyKerasCodeButton"))
+    assert QGuiApplication.clipboard().text() == text
+
+    target = tmp_path / "my_cnn.py"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    _click(qtbot, dialog.findChild(QPushButton, "saveKerasCodeButton"))
+    assert target.read_text() == text
+    assert str(target) in dialog.findChild(QLabel, "kerasCodeStatus").text()
+
+
+def test_keras_code_needs_a_network_that_can_be_built(editor):
+    editor.row_widget(0).findChild(QComboBox, "kernel").setCurrentIndex(1)
+    editor.row_widget(0).findChild(QComboBox, "stride").setCurrentIndex(1)
+    assert not editor.is_valid()
+    assert not editor.findChild(QPushButton, "showKerasCodeButton").isEnabled()
