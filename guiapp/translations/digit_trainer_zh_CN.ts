@@ -1558,6 +1558,38 @@ or drop an image file</source>
         <translation>正在测量微调后的模型…</translation>
     </message>
     <message>
+        <source>Unknown export format &apos;{format}&apos;; choose one of {formats}.</source>
+        <translation>未知的导出格式“{format}”；请从 {formats} 中选择。</translation>
+    </message>
+    <message>
+        <source>Cannot export to &apos;{path}&apos;: the folder &apos;{folder}&apos; does not exist.</source>
+        <translation>无法导出到“{path}”：文件夹“{folder}”不存在。</translation>
+    </message>
+    <message>
+        <source>Cannot export to &apos;{path}&apos;: the folder &apos;{folder}&apos; is not writable ({error}).</source>
+        <translation>无法导出到“{path}”：文件夹“{folder}”不可写入（{error}）。</translation>
+    </message>
+    <message>
+        <source>Cannot export to &apos;{path}&apos;: it is a folder, and the {format} format writes a single file.</source>
+        <translation>无法导出到“{path}”：它是一个文件夹，而 {format} 格式写入的是单个文件。</translation>
+    </message>
+    <message>
+        <source>Cannot export to &apos;{path}&apos;: it is a file, and a SavedModel is written as a folder.</source>
+        <translation>无法导出到“{path}”：它是一个文件，而 SavedModel 要写成一个文件夹。</translation>
+    </message>
+    <message>
+        <source>Exporting as {format} needs the Python package(s) {packages}, which are not installed. Install them with: {command}</source>
+        <translation>导出为 {format} 需要 Python 包 {packages}，但尚未安装。请用以下命令安装：{command}</translation>
+    </message>
+    <message>
+        <source>Exporting to &apos;{path}&apos; as {format} failed: {error}</source>
+        <translation>以 {format} 格式导出到“{path}”失败：{error}</translation>
+    </message>
+    <message>
+        <source>The {format} export agrees with the Keras model on only {agreement} of the test images ({required} needed), so nothing was written to &apos;{path}&apos;.</source>
+        <translation>{format} 导出结果只在 {agreement} 的测试图像上与 Keras 模型一致（至少需要 {required}），因此没有向“{path}”写入任何内容。</translation>
+    </message>
+    <message>
         <source>{what} failed: {error}</source>
         <translation>{what}失败：{error}</translation>
     </message>
