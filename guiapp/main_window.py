@@ -82,6 +82,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.architecture_editor = ArchitectureEditor()
         self.playground = ConvPlayground()
         self.training_panel.set_spec_provider(self.architecture_editor.spec)
+        self.architecture_editor.set_settings_provider(self.training_panel.config)  # "Show as Keras code"
         self.controller = Controller(data_path=data_path, model_path=model_path, parent=self)
         self.improve = ImproveController(self.controller, self.draw_panel.canvas, samples_path, parent=self)
         self.setCentralWidget(self.plots)
