@@ -23,6 +23,7 @@ from guiapp.engine_thread import EngineThread
 from guiapp.jobs import (
     AUTO_EVALUATING,
     EVALUATING,
+    EXPORTING,
     FINE_TUNING,
     OPENING_DATASET,
     OPENING_MODEL,
@@ -64,6 +65,7 @@ class Controller(QObject):
     evaluated = Signal(object)
     fineTuned = Signal(object)
     saved = Signal(str)
+    exported = Signal(object)  # model.export.ExportReport
     predictionReady = Signal(object, object)
     saliencyReady = Signal(int, object)
     # Passed on from the engine as they come (see guiapp.engine.Engine for what each carries)
@@ -86,6 +88,7 @@ class Controller(QObject):
     _revertRequested = Signal()
     _loadModelRequested = Signal(str)
     _saveModelRequested = Signal(str)
+    _exportRequested = Signal(str, str)
     _loadDatasetRequested = Signal(str)
     _classifyPosted = Signal()
     _saliencyPosted = Signal()
@@ -119,6 +122,7 @@ class Controller(QObject):
         self._revertRequested.connect(e.revert_model)
         self._loadModelRequested.connect(e.load_model)
         self._saveModelRequested.connect(e.save_model)
+        self._exportRequested.connect(e.export_model)
         self._loadDatasetRequested.connect(e.load_dataset)
         self._classifyPosted.connect(e.serve_classify)
         self._saliencyPosted.connect(e.serve_saliency)
@@ -132,6 +136,7 @@ class Controller(QObject):
         e.evaluated.connect(self._on_engine_evaluated)
         e.fineTuned.connect(self._on_engine_fine_tuned)
         e.saved.connect(self._on_engine_saved)
+        e.exported.connect(self._on_engine_exported)
         e.modelChanged.connect(self._on_engine_model_changed)
         e.classified.connect(self._on_engine_classified)
         e.saliencyComputed.connect(self._on_engine_saliency_computed)
@@ -208,6 +213,12 @@ class Controller(QObject):
 
     def save_model(self, path: str) -> bool:
         return self._send(SAVING, self._saveModelRequested, str(path))
+
+    def export_model(self, path: str, fmt: str) -> bool:
+        """Export the model in use (checked on the test set by the format's own runtime); False when busy or none."""
+        if self.model_info is None:
+            return False
+        return self._send(EXPORTING, self._exportRequested, str(path), fmt)
 
     def open_dataset(self, path: str) -> bool:
         return self._send(OPENING_DATASET, self._loadDatasetRequested, str(path))
@@ -319,6 +330,10 @@ class Controller(QObject):
     @Slot(object)
     def _on_engine_fine_tuned(self, result):
         self._when_idle.append(lambda: self.fineTuned.emit(result))
+
+    @Slot(object)
+    def _on_engine_exported(self, report):
+        self._when_idle.append(lambda: self.exported.emit(report))
 
     @Slot(str)
     def _on_engine_saved(self, path: str):

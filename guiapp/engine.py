@@ -77,6 +77,7 @@ class Engine(QObject):
     evaluationProgress = Signal(float)
     evaluated = Signal(object)  # model.evaluation.Evaluation, or None when stopped or failed
     saved = Signal(str)
+    exported = Signal(object)  # model.export.ExportReport
     failed = Signal(str, str)  # what was being done, message for the user (both in English)
     jobFailed = Signal(object)  # the same as a Failure, which gives both in the language the app shows
     saliencyComputed = Signal(int, object)  # generation, model.saliency.Saliency
@@ -181,6 +182,17 @@ class Engine(QObject):
             self.saved.emit(path)
 
         self._job(QT_TRANSLATE_NOOP("Engine", "Saving the model"), "saving", work)
+
+    @Slot(str, str)
+    def export_model(self, path: str, fmt: str):
+        """Export the model in use as ``fmt`` to ``path``, checked by the format's own runtime on the test set."""
+
+        def work():
+            from model.export import export_model
+
+            self.exported.emit(export_model(self.session.model, path, fmt, self.session.dataset()))
+
+        self._job(QT_TRANSLATE_NOOP("Engine", "Exporting the model"), "exporting", work)
 
     @Slot(object)
     def train(self, config):

@@ -11,6 +11,7 @@ OPENING_MODEL = "opening model"
 SAVING = "saving"
 OPENING_DATASET = "opening dataset"
 REVERTING = "reverting"
+EXPORTING = "exporting"
 STOPPABLE = (TRAINING, EVALUATING, AUTO_EVALUATING, FINE_TUNING)
 YIELDS_TO_TRAIN = ("", AUTO_EVALUATING)  # Train is allowed in these states
 
@@ -26,6 +27,7 @@ PHASE_TEXT = {
     "paused": QT_TRANSLATE_NOOP("Phases", "Paused"),
     "evaluating": QT_TRANSLATE_NOOP("Phases", "Evaluating…"),
     "saving": QT_TRANSLATE_NOOP("Phases", "Saving…"),
+    "exporting": QT_TRANSLATE_NOOP("Phases", "Exporting and checking the export…"),
     "fine-tuning": QT_TRANSLATE_NOOP("Phases", "Fine-tuning on your samples…"),
     "idle": QT_TRANSLATE_NOOP("Phases", "Ready"),
     "broken": QT_TRANSLATE_NOOP("Phases", "TensorFlow could not be loaded"),
@@ -55,6 +57,7 @@ JOB_TEXT = {
     SAVING: QT_TRANSLATE_NOOP("Jobs", "saving"),
     OPENING_DATASET: QT_TRANSLATE_NOOP("Jobs", "opening dataset"),
     REVERTING: QT_TRANSLATE_NOOP("Jobs", "reverting"),
+    EXPORTING: QT_TRANSLATE_NOOP("Jobs", "exporting"),
 }
 
 

@@ -19,6 +19,7 @@ from guiapp.architecture_editor import ArchitectureEditor
 from guiapp.controller import Controller
 from guiapp.dataset_view import DatasetView
 from guiapp.draw_panel import DrawPanel
+from guiapp.export_flow import ExportFlow
 from guiapp.feature_maps import FeatureMapView
 from guiapp.kernel_view import KernelView
 from guiapp.i18n import RetranslateMixin, message_for
@@ -84,6 +85,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.training_panel.set_spec_provider(self.architecture_editor.spec)
         self.architecture_editor.set_settings_provider(self.training_panel.config)  # "Show as Keras code"
         self.controller = Controller(data_path=data_path, model_path=model_path, parent=self)
+        self.export_flow = ExportFlow(self.controller, self)
         self.improve = ImproveController(self.controller, self.draw_panel.canvas, samples_path, parent=self)
         self.setCentralWidget(self.plots)
         window_layout.setup_docks(self)
@@ -152,6 +154,8 @@ class MainWindow(RetranslateMixin, QMainWindow):
         i.sampleSaved.connect(self.sampleSaved)
         i.fineTuneFinished.connect(self.fineTuneFinished)
         self.teach_dock.visibilityChanged.connect(i.set_teach_visible)
+        self.export_flow.errorRaised.connect(self._show_error)
+        self.export_flow.statusMessage.connect(self.status.say)
         self._on_controller_job_changed(c.job)
 
     # Requests ------------------------------------------------------------------------------------------------
@@ -280,6 +284,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.stop_action.setEnabled(job in STOPPABLE)
         for action in (self.open_model_action, self.save_model_action, self.open_dataset_action):
             action.setEnabled(idle)
+        self.export_model_action.setEnabled(idle and self.controller.model_info is not None)
         # The network being trained cannot change under the run: the editor is read-only until the job ends.
         self.architecture_editor.setEnabled(job in YIELDS_TO_TRAIN)
 

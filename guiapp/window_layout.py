@@ -50,6 +50,7 @@ ACTION_TEXTS = {
     "openDatasetAction": QT_TRANSLATE_NOOP("MainWindow", "Open &dataset…"),
     "openModelAction": QT_TRANSLATE_NOOP("MainWindow", "&Open model…"),
     "saveModelAction": QT_TRANSLATE_NOOP("MainWindow", "&Save model…"),
+    "exportModelAction": QT_TRANSLATE_NOOP("MainWindow", "&Export model…"),
     "quitAction": QT_TRANSLATE_NOOP("MainWindow", "&Quit"),
     "trainAction": QT_TRANSLATE_NOOP("MainWindow", "&Train"),
     "pauseAction": QT_TRANSLATE_NOOP("MainWindow", "&Pause / Resume"),
@@ -227,6 +228,9 @@ def setup_menus(window) -> None:
     )
     window.save_model_action = _action(
         window, file_menu, lambda: dialogs.save_model(window), QKeySequence.Save, "saveModelAction"
+    )
+    window.export_model_action = _action(
+        window, file_menu, window.export_flow.ask, "Ctrl+Shift+E", "exportModelAction"
     )
     file_menu.addSeparator()
     _action(window, file_menu, window.close, QKeySequence.Quit, "quitAction")

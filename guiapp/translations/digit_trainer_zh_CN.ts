@@ -374,6 +374,10 @@ or drop an image file</source>
         <translation>保存模型</translation>
     </message>
     <message>
+        <source>Exporting the model</source>
+        <translation>导出模型</translation>
+    </message>
+    <message>
         <source>Training</source>
         <translation>训练</translation>
     </message>
@@ -479,6 +483,43 @@ or drop an image file</source>
     <message>
         <source>Test image #{index}: true {true}, predicted {predicted} with probability {probability}. Click to draw it on the canvas.</source>
         <translation>测试图像 #{index}：真实为 {true}，预测为 {predicted}，概率 {probability}。点击把它画到画布上。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportFlow</name>
+    <message>
+        <source>Export model</source>
+        <translation>导出模型</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>Export as a SavedModel into the folder</source>
+        <translation>以 SavedModel 格式导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Exporting the model</source>
+        <translation>导出模型</translation>
+    </message>
+    <message>
+        <source>Export: not now, the engine is busy or has no model.</source>
+        <translation>导出：现在不行，引擎正忙或还没有模型。</translation>
+    </message>
+    <message>
+        <source>{path}
+{size} KB. On the {images} MNIST test images it gives the Keras model&apos;s answer for {agreement} % of them; its test accuracy is {accuracy} % (Keras: {keras} %).</source>
+        <translation>{path}
+{size} KB。在 {images} 张 MNIST 测试图像上，它与 Keras 模型的答案一致的比例为 {agreement} %；它的测试准确率为 {accuracy} %（Keras：{keras} %）。</translation>
+    </message>
+    <message>
+        <source>Exported {path}</source>
+        <translation>已导出 {path}</translation>
+    </message>
+    <message>
+        <source>Model exported</source>
+        <translation>模型已导出</translation>
     </message>
 </context>
 <context>
@@ -652,6 +693,10 @@ or drop an image file</source>
     <message>
         <source>reverting</source>
         <translation>正在恢复模型</translation>
+    </message>
+    <message>
+        <source>exporting</source>
+        <translation>导出</translation>
     </message>
 </context>
 <context>
@@ -1037,6 +1082,10 @@ or drop an image file</source>
     <message>
         <source>&amp;Save model…</source>
         <translation>保存模型(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export model…</source>
+        <translation>导出模型(&amp;E)…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -1702,6 +1751,10 @@ or drop an image file</source>
     <message>
         <source>Saving…</source>
         <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Exporting and checking the export…</source>
+        <translation>正在导出并检查导出结果…</translation>
     </message>
     <message>
         <source>Fine-tuning on your samples…</source>
