@@ -83,6 +83,19 @@ class _RunCurves:
         self.val.setSymbolBrush(background)
         self.val.setSymbolPen(colour)
 
+    def fill(self, bx, by, epochs, val):
+        """Draw a whole recorded run at once: batch points (smoothed as they are live), (epoch, y) and (epoch, val)."""
+        for x, y in zip(bx, by):
+            if y is not None:
+                self.add_batch(x, y)
+        self.flush()
+        for x, y in epochs:
+            self._extend(y)
+        self.ex, self.ey = [x for x, _ in epochs], [y for _, y in epochs]
+        self.vx, self.vy = [x for x, v in val if v is not None], [v for _, v in val if v is not None]
+        self.train.setData(self.ex, self.ey)
+        self.val.setData(self.vx, self.vy)
+
     def dim(self):
         for item in (self.batch, self.train, self.val):
             item.setOpacity(DIMMED)
@@ -124,6 +137,7 @@ class TrainingPlots(RetranslateMixin, QWidget):
         layout.addWidget(self.loss_plot, 1)
         layout.addWidget(self.accuracy_plot, 1)
         self._runs: list[tuple[_RunCurves, _RunCurves]] = []
+        self._overlays: dict[int, tuple[_RunCurves, _RunCurves]] = {}  # run-history id -> its ticked curves
         # Batch points are drawn a few times a second, not per report: every repaint re-lays out and repaints the
         # axes (about 24 ms on two busy cores), time taken from training and from the event loop.
         self._flush_timer = QTimer(self)
@@ -166,6 +180,10 @@ class TrainingPlots(RetranslateMixin, QWidget):
         runs = [
             f'<span style="color:{loss.colour}"><b>━━</b></span>&nbsp;' + self.tr("run {}").format(loss.run)
             for loss, _ in self._runs
+        ] + [
+            f'<span style="color:{loss.colour}"><b>┅┅</b></span>&nbsp;'
+            + self.tr("history {label}").format(label=loss.label)
+            for loss, _ in self._overlays.values()
         ]
         key = [
             "━━ " + self.tr("batches (smoothed)"),
@@ -187,7 +205,7 @@ class TrainingPlots(RetranslateMixin, QWidget):
     def _fit_y(self):
         """Keep each plot's y range on round numbers around its data; change it only when it must."""
         for plot, index, ceiling in ((self.loss_plot, 0, None), (self.accuracy_plot, 1, 1.0)):
-            curves = [run[index] for run in self._runs]
+            curves = [run[index] for run in [*self._runs, *self._overlays.values()]]
             count = sum(c.count for c in curves)
             if not count:
                 continue
@@ -243,6 +261,35 @@ class TrainingPlots(RetranslateMixin, QWidget):
         loss.add_epoch(report.epoch, report.loss, report.val_loss)
         acc.add_epoch(report.epoch, report.accuracy, report.val_accuracy)
         self._fit_y()
+
+    def show_overlays(self, runs: dict) -> None:
+        """Overlay recorded runs: ``{history id: (label, model.history.RunCurves)}``; runs not in it are taken off.
+
+        Items are made once per ticked run and removed when it is unticked; nothing else is redrawn.
+        """
+        for key in [k for k in self._overlays if k not in runs]:
+            for curves in self._overlays.pop(key):
+                curves.remove()
+        c = colours(self)
+        for key, (label, rec) in runs.items():
+            if key in self._overlays:
+                continue
+            colour = run_colour(len(self._overlays) + KEEP_RUNS, c.dark)
+            pair = []
+            for plot, by, col in ((self.loss_plot, rec.batch_loss, 1), (self.accuracy_plot, rec.batch_accuracy, 2)):
+                curves = _RunCurves(plot.getPlotItem(), 0, colour, c.background)
+                curves.label = label
+                curves.batch.setPen(pg.mkPen(colour, width=2, style=Qt.DotLine))
+                curves.fill(rec.batch_x, by, [(e[0], e[col]) for e in rec.epochs],
+                            [(e[0], e[col + 2]) for e in rec.epochs])
+                pair.append(curves)
+            self._overlays[key] = tuple(pair)
+        self._show_legend()
+        self._fit_y()
+
+    def overlay_count(self) -> int:
+        """How many recorded runs are overlaid."""
+        return len(self._overlays)
 
     def point_counts(self) -> dict:
         """How many points the newest run has drawn on each curve (for tests and status)."""

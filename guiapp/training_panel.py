@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guiapp.history_view import RunHistoryView
 from guiapp.i18n import RetranslateMixin, message_for
 from guiapp.jobs import STOPPABLE, YIELDS_TO_TRAIN
-from guiapp.runs_table import RunsTable
 from guiapp.training_settings import SettingsForm
 from model.recipes import recipe
+
 
 def _text(source) -> str:
     """A text kept to be shown again after a language switch: a callable giving it, or a model message."""
@@ -93,7 +94,8 @@ class TrainingPanel(RetranslateMixin, QWidget):
         font.setBold(True)
         self.test_accuracy_label.setFont(font)
 
-        self.runs_table = _named(RunsTable(), "runsTable")
+        self.run_history = RunHistoryView()  # "runHistory", its table "runsTable"
+        self.runs_table = self.run_history.table
 
         # Train, Pause, Stop and the progress stay at the top; only the settings and runs below them scroll, so the
         # controls are in view whatever the dock's height (a scrolled panel used to hide them during a run).
@@ -112,7 +114,7 @@ class TrainingPanel(RetranslateMixin, QWidget):
         body_box.addWidget(settings)
         self._runs_label = QLabel()
         body_box.addWidget(self._runs_label)
-        body_box.addWidget(self.runs_table, 1)
+        body_box.addWidget(self.run_history, 1)
         self.body_scroll = QScrollArea()
         self.body_scroll.setObjectName("trainingSettingsScroll")
         self.body_scroll.setWidget(body)

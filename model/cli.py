@@ -71,6 +71,7 @@ class _Progress:
 
 
 def _train(args) -> int:
+    from model.history import RunHistory
     from model.recipes import recipe
     from model.reports import TrainCallbacks
     from model.session import ModelSession
@@ -92,7 +93,8 @@ def _train(args) -> int:
         from model.storage import check_save_path
 
         check_save_path(args.out)  # before training, not after it
-    session = ModelSession(args.data, log=lambda text: print(text, file=sys.stderr))
+    history = None if args.no_history else RunHistory()
+    session = ModelSession(args.data, log=lambda text: print(text, file=sys.stderr), history=history, origin="cli")
     data = session.prepare(cfg)  # first: a bad data path is reported before TensorFlow loads
     progress = _Progress()
     from model import tf_backend
@@ -189,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", help="save the trained model to this .keras file")
     t.add_argument("--cpu", action="store_true", help="use the CPU even when a GPU is visible")
     t.add_argument("--tensorboard", metavar="DIR", help="write TensorBoard logs to DIR")
+    t.add_argument("--no-history", action="store_true",
+                   help="do not record the run in the run history ($DIGIT_TRAINER_HISTORY or the app's data folder)")
     t.add_argument(
         "--steps-per-execution",
         type=int,

@@ -143,6 +143,10 @@ MESSAGES: dict[str, str] = {
     "image.too_large": QT_TRANSLATE_NOOP("Messages", "Image '{path}' is too large for a digit; the limit is 40 MP."),
     "image.unidentified": QT_TRANSLATE_NOOP("Messages", "'{path}' is not an image that can be read ({error})."),
     "image.unreadable": QT_TRANSLATE_NOOP("Messages", "Image '{path}' cannot be read: {error}"),
+    # Run history (model/history.py) ------------------------------------------------------------------------------
+    "history.open_failed": QT_TRANSLATE_NOOP("Messages", "The run history '{path}' cannot be opened: {error}"),
+    "history.write_failed": QT_TRANSLATE_NOOP("Messages", "The run history '{path}' could not be written: {error}"),
+    "history.export_failed": QT_TRANSLATE_NOOP("Messages", "Cannot export the run history to '{path}': {error}"),
     # Labelled samples (model/samples.py) ------------------------------------------------------------------------
     "samples.open_failed": QT_TRANSLATE_NOOP("Messages", "The sample database '{path}' cannot be opened: {error}"),
     "samples.write_failed": QT_TRANSLATE_NOOP("Messages", "The sample database '{path}' could not be written: {error}"),

@@ -9,6 +9,10 @@ is used from one thread only: the app's engine thread, or the CLI's main thread.
   Keras' traced step functions are reused (no re-trace, no native memory lost per run);
 - the dataset, loaded once per path.
 
+With a :class:`~model.history.RunHistory` (``history=``), every run of :meth:`ModelSession.train` is recorded in it
+(the CLI passes one; the app records from its GUI thread instead, where its Runs view reads the same database), and
+saving a run's model records the file with the run.
+
 Jobs raise :class:`~model.errors.DigitTrainerError` (or anything else) on failure and leave the session as it was
 before them: a failed run puts back the model it replaced. Changes are announced through the plain callables of
 :class:`SessionEvents`, called on the session's thread.
@@ -66,8 +70,11 @@ class ModelSession:
     """See the module docstring. ``data_path``: the dataset to train on (None: the default search order)."""
 
     def __init__(self, data_path: str | None = None, events: SessionEvents | None = None,
-                 log: Callable[[str], None] | None = None):
+                 log: Callable[[str], None] | None = None, history=None, origin: str = "cli"):
         self.data_path = data_path
+        self.history = history  # model.history.RunHistory, used on the session's thread only
+        self.origin = origin
+        self._history_run: int | None = None  # the history's id of the run whose model is in use
         self.events = events or SessionEvents()
         self.log = log
         self._cur = _Current()
@@ -166,12 +173,15 @@ class ModelSession:
             raise DigitTrainerError("session.nothing_to_save")
         save_model(self._cur.model, path, self._cur.meta)
         self._cur.unsaved = False
+        if self.history is not None and self._history_run is not None and self._cur.source == TRAINED:
+            self.history.set_model_path(self._history_run, str(path))
 
     def _use(self, current: _Current, keep_previous: bool = False) -> None:
         from model.inference import Predictor
 
         current.predictor = current.predictor or Predictor(current.model)
         self._cur = current
+        self._history_run = None
         if not keep_previous and self._previous is not None:
             self._previous = None
             if self.events.previous_changed:
@@ -214,12 +224,8 @@ class ModelSession:
         from the dataset unless given; it is handed over, not kept, so its float copy is freed once the trainer
         holds its pipeline. If the run fails, the model from before it is put back and the error raised.
         """
-        import keras
-
-        from model.architecture import build_model, spec_to_json
         from model.control import TrainControl
         from model.reports import TrainCallbacks, TrainResult
-        from model.training import Trainer, run_metadata
 
         callbacks = callbacks or TrainCallbacks()
         control = control or TrainControl()
@@ -230,6 +236,34 @@ class ModelSession:
         del data
         if control.stop_requested:
             return TrainResult(0, [], None, None, stopped=True, reason=Message("training.stopped_before_start"))
+        recorder = None
+        if self.history is not None:
+            from model.history import RunRecorder
+
+            recorder = RunRecorder(self.history, config, callbacks, self.origin)
+            callbacks = recorder.callbacks
+        try:
+            result = self._train(config, callbacks, control, prepared, raw)
+        except KeyboardInterrupt:
+            if recorder is not None:
+                self.history.finish_run(recorder.run, None, "interrupted")
+            raise
+        except BaseException:
+            if recorder is not None:
+                self.history.finish_run(recorder.run, None, "failed")
+            raise
+        if recorder is not None:
+            self.history.finish_run(recorder.run, result)
+            self._history_run = recorder.run
+        return result
+
+    def _train(self, config, callbacks, control, prepared, raw):
+        import keras
+
+        from model.architecture import build_model, spec_to_json
+        from model.training import Trainer, run_metadata
+
+        phase = callbacks.on_phase or (lambda _name: None)
         trainer = Trainer(config, callbacks, control)
         before, previous = self._cur, self._previous
         backup = None  # (reused model, the weights it held) when this run trains the spare model again

@@ -87,3 +87,9 @@ def make_npz(tmp_path):
         return path
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def private_run_history(tmp_path, monkeypatch):
+    """Runs recorded by a test (the CLI, a window with its run history) go to a throw-away database."""
+    monkeypatch.setenv("DIGIT_TRAINER_HISTORY", str(tmp_path / "history.sqlite"))

@@ -1391,6 +1391,18 @@ or drop an image file</source>
         <translation>无法读取图像“{path}”：{error}</translation>
     </message>
     <message>
+        <source>The run history &apos;{path}&apos; cannot be opened: {error}</source>
+        <translation>无法打开训练记录数据库“{path}”：{error}</translation>
+    </message>
+    <message>
+        <source>The run history &apos;{path}&apos; could not be written: {error}</source>
+        <translation>无法写入训练记录数据库“{path}”：{error}</translation>
+    </message>
+    <message>
+        <source>Cannot export the run history to &apos;{path}&apos;: {error}</source>
+        <translation>无法将训练记录导出到“{path}”：{error}</translation>
+    </message>
+    <message>
         <source>The sample database &apos;{path}&apos; cannot be opened: {error}</source>
         <translation>无法打开样本数据库“{path}”：{error}</translation>
     </message>
@@ -1805,6 +1817,41 @@ or drop an image file</source>
     </message>
 </context>
 <context>
+    <name>RunHistoryView</name>
+    <message>
+        <source>Open model</source>
+        <translation>打开模型</translation>
+    </message>
+    <message>
+        <source>Open the model file saved from the selected run</source>
+        <translation>打开所选训练保存的模型文件</translation>
+    </message>
+    <message>
+        <source>Delete run…</source>
+        <translation>删除训练…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Delete run</source>
+        <translation>删除训练</translation>
+    </message>
+    <message>
+        <source>Delete run {run} and its curves from the run history? Its model file is kept.</source>
+        <translation>从训练记录中删除第 {run} 次训练及其曲线？其模型文件会保留。</translation>
+    </message>
+    <message>
+        <source>Export runs as CSV</source>
+        <translation>将训练记录导出为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+</context>
+<context>
     <name>RunsTable</name>
     <message>
         <source>Settings</source>
@@ -1823,6 +1870,22 @@ or drop an image file</source>
         <translation>验证准确率</translation>
     </message>
     <message>
+        <source>Duration</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Model file</source>
+        <translation>模型文件</translation>
+    </message>
+    <message>
         <source>running…</source>
         <translation>进行中…</translation>
     </message>
@@ -1833,6 +1896,10 @@ or drop an image file</source>
     <message>
         <source>stopped</source>
         <translation>已停止</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
     </message>
     <message>
         <source>{recipe}, {optimizer}</source>
@@ -1849,6 +1916,10 @@ or drop an image file</source>
     <message>
         <source>{n} images</source>
         <translation>{n} 张图像</translation>
+    </message>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} 秒</translation>
     </message>
     <message>
         <source>, </source>
@@ -2183,6 +2254,10 @@ The current model is kept: &apos;Revert to previous model&apos; brings it back, 
     <message>
         <source>run {}</source>
         <translation>第 {} 次训练</translation>
+    </message>
+    <message>
+        <source>history {label}</source>
+        <translation>记录 {label}</translation>
     </message>
     <message>
         <source>batches (smoothed)</source>
