@@ -10,7 +10,7 @@ import re
 from functools import partial
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from guiapp.flow_layout import FlowLayout
 from guiapp.i18n import RetranslateMixin, message_for
@@ -124,11 +124,11 @@ class ArchitectureEditor(RetranslateMixin, QWidget):
         layout.addLayout(adds)
         layout.addWidget(self.input_label)
         layout.addWidget(self.scroll, 1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.total_label, 1)
-        bottom.addWidget(self.code_button)
-        bottom.addWidget(self.reset_button)
-        layout.addLayout(bottom)
+        layout.addWidget(self.total_label)
+        buttons = FlowLayout()  # the two buttons wrap in a narrow dock (or a longer language)
+        buttons.addWidget(self.code_button)
+        buttons.addWidget(self.reset_button)
+        layout.addLayout(buttons)
         layout.addWidget(self.error_label)
         self._rebuild()
         self.retranslate()
