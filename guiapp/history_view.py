@@ -143,6 +143,7 @@ class HistoryController(QObject):
         self.history = history or RunHistory(default_app_history_path())
         self._runs: dict[int, int] = {}  # this session's run number -> history id
         self._model_run: int | None = None  # the history id of the run whose model is in use
+        self._overlaid: dict = {}  # history id -> model.history.RunCurves of the ticked runs
         try:
             for record in self.history.runs():
                 view.table.add_record(record)
@@ -223,13 +224,15 @@ class HistoryController(QObject):
     def _on_table_ticked_changed(self, ids: list):
         if self.history is None:
             return
-        runs = {}
+        # A tick reads only the newly ticked run's curves; the ones already overlaid are kept (unticking forgets them).
+        self._overlaid = {i: curves for i, curves in self._overlaid.items() if i in ids}
         try:
             for history_id in ids:
-                runs[history_id] = (str(history_id), self.history.curves(history_id))
+                if history_id not in self._overlaid:
+                    self._overlaid[history_id] = self.history.curves(history_id)
         except DigitTrainerError as exc:
             self._fail(exc)
-        self.plots.show_overlays(runs)
+        self.plots.show_overlays({i: (str(i), curves) for i, curves in self._overlaid.items()})
 
     @Slot(int)
     def _on_view_delete_requested(self, history_id: int):

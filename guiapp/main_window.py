@@ -20,6 +20,7 @@ from guiapp.controller import Controller
 from guiapp.dataset_view import DatasetView
 from guiapp.draw_panel import DrawPanel
 from guiapp.export_flow import ExportFlow
+from guiapp.history_view import HistoryController
 from guiapp.feature_maps import FeatureMapView
 from guiapp.kernel_view import KernelView
 from guiapp.i18n import RetranslateMixin, message_for
@@ -98,6 +99,10 @@ class MainWindow(RetranslateMixin, QMainWindow):
         gc_guard.collector().engage()
         self._gc_engaged = True
         self._connect()
+        # After the window's own wiring: a run's row exists in the table before the history links it to its record.
+        self.run_history = HistoryController(
+            self.controller, self.plots, self.training_panel.run_history, self.open_model, parent=self
+        )
         self.layout_keeper = window_layout.LayoutKeeper(self, default=not window_layout.restore(self))
         # Start TensorFlow's import once the event loop runs, so the window paints first.
         QTimer.singleShot(20, self._start_engine)

@@ -85,9 +85,18 @@ class _RunCurves:
 
     def fill(self, bx, by, epochs, val):
         """Draw a whole recorded run at once: batch points (smoothed as they are live), (epoch, y) and (epoch, val)."""
-        for x, y in zip(bx, by):
-            if y is not None:
-                self.add_batch(x, y)
+        xs, ys, ema, keep = [], [], self._ema, SMOOTHING
+        for x, y in zip(bx, by):  # add_batch's smoothing in one tight loop: thousands of points per run
+            if y is not None and math.isfinite(y):
+                ema = y if ema is None else keep * ema + (1 - keep) * y
+                xs.append(x)
+                ys.append(ema)
+        if ys:
+            self._ema = ema
+            self.bx.extend(xs)
+            self.by.extend(ys)
+            self.lo, self.hi, self.count = min(self.lo, min(ys)), max(self.hi, max(ys)), self.count + len(ys)
+            self.dirty = True
         self.flush()
         for x, y in epochs:
             self._extend(y)

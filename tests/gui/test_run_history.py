@@ -86,14 +86,11 @@ def test_sorting_by_test_accuracy_keeps_rows_whole(qtbot, tmp_path):
 
 @pytest.mark.usefixtures("mnist_path")
 def test_a_run_trained_in_the_window_is_listed_after_a_restart(qtbot, mnist_path, train_small):
-    from guiapp.history_view import HistoryController
     from guiapp.main_window import MainWindow
 
     def open_window():
         w = MainWindow(data_path=str(mnist_path))
         qtbot.addWidget(w)
-        # The line the window is to get: record its runs and fill its Runs view.
-        w.run_history = HistoryController(w.controller, w.plots, w.training_panel.run_history, w.open_model, parent=w)
         w.show()
         qtbot.waitUntil(lambda: w.training_panel.train_button.isEnabled(), timeout=60_000)
         return w
