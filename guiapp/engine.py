@@ -188,9 +188,16 @@ class Engine(QObject):
         """Export the model in use as ``fmt`` to ``path``, checked by the format's own runtime on the test set."""
 
         def work():
-            from model.export import export_model
+            import tempfile
 
-            self.exported.emit(export_model(self.session.model, path, fmt, self.session.dataset()))
+            from model.export_child import export_in_child
+            from model.storage import save_model
+
+            # The converters run in a child process (see model.export_child); it reads a copy of the model.
+            with tempfile.TemporaryDirectory(prefix="digit-trainer-export-") as folder:
+                copy = f"{folder}/model.keras"
+                save_model(self.session.model, copy, self.session.metadata)
+                self.exported.emit(export_in_child(copy, path, fmt, self.session.data_path))
 
         self._job(QT_TRANSLATE_NOOP("Engine", "Exporting the model"), "exporting", work)
 
