@@ -90,6 +90,7 @@ def make_npz(tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def private_run_history(tmp_path, monkeypatch):
-    """Runs recorded by a test (the CLI, a window with its run history) go to a throw-away database."""
-    monkeypatch.setenv("DIGIT_TRAINER_HISTORY", str(tmp_path / "history.sqlite"))
+def private_run_history(tmp_path_factory, monkeypatch):
+    """Runs recorded by a test (the CLI, a window with its run history) go to a throw-away database, in a folder of
+    its own (tests check that their own folder holds only the files they expect)."""
+    monkeypatch.setenv("DIGIT_TRAINER_HISTORY", str(tmp_path_factory.mktemp("history") / "history.sqlite"))
