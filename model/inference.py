@@ -20,6 +20,7 @@ class Activation:
 class Prediction:
     probabilities: np.ndarray  # (n, 10), rows sum to 1
     activations: list[Activation]
+    features: np.ndarray | None = None  # (n, d) the penultimate representation (model.embedding.feature_layer)
 
     @property
     def digits(self) -> np.ndarray:
@@ -36,9 +37,20 @@ class Predictor:
     def __init__(self, model):
         import keras
 
+        from model.network_parts import feature_source
+
         self.model = model
         self.layers = [layer for layer in model.layers if type(layer).__name__ in SHOWN_KINDS]
         outputs = [layer.output for layer in self.layers]
+        # The penultimate representation (the inner-space map's) is usually a shown Dense layer already; when it is
+        # not (e.g. a Flatten right before the final Dense), it becomes one more output of the same call.
+        source = feature_source(model)
+        self._features_at = None
+        if source is not None:
+            self._features_at = next((i for i, out in enumerate(outputs) if out is source[1]), None)
+            if self._features_at is None:
+                self._features_at = len(outputs)
+                outputs.append(source[1])
         # The probabilities are the model's output. In the app's networks that is the last Dense layer's, but a
         # loaded Keras file may end in e.g. an Activation('softmax') layer after a Dense(10) giving logits.
         if not outputs or outputs[-1] is not model.outputs[0]:
@@ -54,7 +66,10 @@ class Predictor:
             Activation(layer.name, type(layer).__name__, np.asarray(out)) for layer, out in zip(self.layers, outputs)
         ]
         probs = np.asarray(outputs[-1], dtype=np.float64)
-        return Prediction(probs, acts)
+        features = None
+        if self._features_at is not None:
+            features = np.asarray(outputs[self._features_at], dtype=np.float32).reshape(len(x), -1)
+        return Prediction(probs, acts, features)
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
         return np.asarray(self.model.predict_on_batch(as_batch(images)))

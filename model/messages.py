@@ -281,6 +281,32 @@ MESSAGES: dict[str, str] = {
     "job.tensorflow": QT_TRANSLATE_NOOP("Messages", "TensorFlow could not be loaded: {error}"),
     "job.classify": QT_TRANSLATE_NOOP("Messages", "The model could not classify the drawing: {error}"),
     "job.saliency": QT_TRANSLATE_NOOP("Messages", "The saliency map could not be computed: {error}"),
+    # When an insight view cannot apply (model/class_pictures.py, model/gradcam.py, model/embedding.py) -----------
+    "pictures.no_targets": QT_TRANSLATE_NOOP("Messages", "Nothing to picture: choose a digit or a filter."),
+    "pictures.unknown_layer": QT_TRANSLATE_NOOP(
+        "Messages", "This network has no layer called '{layer}'. Its convolutions are: {layers}."
+    ),
+    "pictures.not_a_filter": QT_TRANSLATE_NOOP(
+        "Messages", "Layer '{layer}' is a {kind}, not a convolution, so it has no filters to picture."
+    ),
+    "pictures.no_channel": QT_TRANSLATE_NOOP(
+        "Messages", "Layer '{layer}' has {count} filters, numbered 0 to {last}; there is no filter {channel}."
+    ),
+    "pictures.not_ten_classes": QT_TRANSLATE_NOOP(
+        "Messages", "This network gives {count} outputs, not one for each of the 10 digits, so it has no digit pictures."
+    ),
+    "pictures.bad_digit": QT_TRANSLATE_NOOP("Messages", "There is no digit {digit}: pictures exist for the digits 0 to 9."),
+    "gradcam.no_convolution": QT_TRANSLATE_NOOP(
+        "Messages", "This network has no convolution with maps larger than 1x1, so Grad-CAM has nothing to show."
+    ),
+    "gradcam.bad_digit": QT_TRANSLATE_NOOP("Messages", "Grad-CAM explains one of the digits 0 to 9, not {digit}."),
+    "embedding.no_features": QT_TRANSLATE_NOOP(
+        "Messages", "This network's answer does not come out of a Dense layer with a layer before it, so it has no "
+        "inner space to map."
+    ),
+    "embedding.too_few": QT_TRANSLATE_NOOP(
+        "Messages", "The map needs at least {minimum} images; there are {count}."
+    ),
 }
 
 Lookup = Callable[[str], str]  # English template -> template in the wanted language

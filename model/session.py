@@ -205,6 +205,26 @@ class ModelSession:
 
         return None if self._cur.model is None else saliency(self._cur.model, image)
 
+    def picture_search(self, targets, steps=None, seed=0):
+        """A model.class_pictures.PictureSearch for ``targets`` on the current model, or None when there is none."""
+        from model.class_pictures import STEPS, PictureSearch
+
+        if self._cur.model is None:
+            return None
+        return PictureSearch(self._cur.model, targets, steps=STEPS if steps is None else steps, seed=seed)
+
+    def grad_cam(self, image: np.ndarray, digit=None):
+        """A model.gradcam.GradCam for ``image`` and ``digit`` (None: the predicted one), or None with no model."""
+        from model.gradcam import grad_cam
+
+        return None if self._cur.model is None else grad_cam(self._cur.model, image, digit)
+
+    def feature_collector(self, images: np.ndarray):
+        """A model.embedding.FeatureCollector of ``images`` on the current model, or None when there is none."""
+        from model.embedding import FeatureCollector
+
+        return None if self._cur.model is None else FeatureCollector(self._cur.model, images)
+
     # Jobs ------------------------------------------------------------------------------------------------------
     def evaluate(self, should_stop=None, progress=None):
         """The current model on the test set: a model.evaluation.Evaluation, or None when stopped."""
