@@ -399,7 +399,7 @@ class ClassPicturesView(RetranslateMixin, QWidget):
             return
         picture, title = self._filter
         self.filter_title.setText(title)
-        text = self.tr("mean {score}").format(score=f"{picture.score:.2f}")
+        text = self.tr("activation {score}").format(score=f"{picture.score:.2f}")
         self.filter_tile.set_content("", picture.image, text, f"{picture.score:.2f}")
         self.filter_tile.setToolTip(self.tr("The input that makes this filter respond most strongly (its mean "
                                             "activation over the map is {score}).").format(

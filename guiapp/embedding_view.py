@@ -257,22 +257,25 @@ class EmbeddingView(RetranslateMixin, QWidget):
         self.drawing_mark.setBrush(pg.mkBrush(c.foreground))
         self.drawing_mark.setPen(pg.mkPen(c.background, width=2))
 
+    def _point_style(self) -> dict:
+        """setData's keywords that colour the points by true digit: one brush per digit, shared by its points."""
+        c = colours(self)
+        brushes = np.empty(10, dtype=object)
+        brushes[:] = [pg.mkBrush(digit_colour(d, c.dark)) for d in range(10)]
+        labels = np.asarray(self._embedding.labels, dtype=np.int64) % 10
+        return {"brush": brushes[labels], "hoverPen": pg.mkPen(c.foreground, width=1.5)}
+
     def _paint_points(self) -> None:
-        e = self._embedding
-        if e is None:
-            return
-        dark = colours(self).dark
-        brushes = [pg.mkBrush(digit_colour(d, dark)) for d in range(10)]
-        self.points.setBrush([brushes[int(d) % 10] for d in e.labels])
-        self.points.opts["hoverBrush"] = None
-        self.points.opts["hoverPen"] = pg.mkPen(colours(self).foreground, width=1.5)
+        if self._embedding is not None:
+            self.points.setBrush(self._point_style()["brush"])
 
     # ----------------------------------------------------------------------------------------------------- public
     def set_embedding(self, embedding, images: np.ndarray) -> None:
         """Show ``embedding`` (n points) and keep ``images`` (n, 28, 28), aligned with its points, for a click.
 
-        The view follows the points (auto-range) until the user pans or zooms; from then on a new embedding keeps
-        the user's view. A point still selected keeps its selection (the same test image, moved).
+        The view follows the points (auto-range) until the user pans or zooms; from then on a new embedding of the
+        same method and size keeps the user's view (the "A" button in the corner follows the points again). A point
+        still selected keeps its selection (the same test image, moved).
         """
         points = np.asarray(embedding.points, dtype=np.float64)
         n = len(points)
@@ -285,11 +288,14 @@ class EmbeddingView(RetranslateMixin, QWidget):
             raise ValueError(f"{len(images)} images given for {n} points")
         if embedding.method not in METHODS:
             raise ValueError(f"embedding method {embedding.method!r} is not one of {', '.join(METHODS)}")
+        previous = self._embedding
+        if previous is None or previous.method != embedding.method or len(previous.points) != n:
+            # Another kind of map (PCA <-> t-SNE) or other images: a zoom into the old one would show nothing.
+            self.vb.enableAutoRange()
         self._embedding, self._images = embedding, images
         if self._selected is not None and self._selected >= n:
             self._selected = None
-        self.points.setData(pos=points, data=np.arange(n))
-        self._paint_points()
+        self.points.setData(pos=points, data=np.arange(n), **self._point_style())
         self._place_selected()
         self._render_explanation()
         self._render_status()

@@ -340,6 +340,9 @@ def test_set_embedding_twice_keeps_a_users_zoom_but_follows_otherwise(map_view, 
     v.vb.updateAutoRange()  # what the next paint would do
     assert v.vb.viewRange() == zoomed
     assert not shows(v, back.points)
+    tsne, images = embedding(shift=0.0, seed=3, method="tsne")
+    v.set_embedding(tsne, images)  # another kind of map: the zoom into the PCA one would show none of it
+    qtbot.waitUntil(lambda: shows(v, tsne.points), timeout=2000)
 
 
 def test_selection_and_drawing_survive_a_new_embedding(map_view):
@@ -365,3 +368,14 @@ def test_map_retranslate_keeps_the_state(map_view):
     QCoreApplication.sendEvent(v, QEvent(QEvent.Type.LanguageChange))
     assert (v.detail_text.text(), v.status.text(), v.explanation.text(), v.method_combo.currentText()) == before
     assert "2,000" in before[2] and "dense" in before[2]
+
+
+def test_hovering_a_point_puts_its_digit_in_the_tooltip(map_view, qtbot):
+    v = map_view
+    emb, images = embedding(n=20)
+    v.set_embedding(emb, images)
+    qtbot.waitUntil(lambda: shows(v, emb.points), timeout=2000)
+    target = 14  # a 4 the network reads as 7
+    scene = v.vb.mapViewToScene(QPointF(*map(float, emb.points[target])))
+    qtbot.mouseMove(v.plot.viewport(), v.plot.mapFromScene(scene))
+    qtbot.waitUntil(lambda: v.vb.toolTip() == v.hover_text(target) == "A 4, read as 7", timeout=2000)
