@@ -57,11 +57,28 @@ def scribbles(n: int, seed: int = 0) -> list[list[np.ndarray]]:
 
 
 def probabilities(model_path: str, images: np.ndarray) -> np.ndarray:
-    from model.inference import Predictor
     from model.storage import load_model
 
     model, _ = load_model(model_path)
+    return probabilities_of(model, images)
+
+
+def probabilities_of(model, images: np.ndarray) -> np.ndarray:
+    from model.inference import Predictor
+
     return np.concatenate([Predictor(model).probabilities(images[i : i + 500]) for i in range(0, len(images), 500)])
+
+
+def table(sets: dict[str, np.ndarray]) -> None:
+    """The share of each set of probability rows flagged at several top-probability and entropy thresholds."""
+    print("\nflagged share when top probability < t")
+    print(f"{'t':>6} " + " ".join(f"{k:>16}" for k in sets))
+    for t in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98):
+        print(f"{t:6.2f} " + " ".join(f"{np.mean(p.max(1) < t):16.1%}" for p in sets.values()))
+    print("\nflagged share when entropy > h bits")
+    print(f"{'h':>6} " + " ".join(f"{k:>16}" for k in sets))
+    for h in (0.3, 0.5, 0.8, 1.0, 1.5, 2.0):
+        print(f"{h:6.2f} " + " ".join(f"{np.mean([entropy(r) > h for r in p]):16.1%}" for p in sets.values()))
 
 
 def main(argv=None):

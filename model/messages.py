@@ -281,6 +281,13 @@ MESSAGES: dict[str, str] = {
     "job.tensorflow": QT_TRANSLATE_NOOP("Messages", "TensorFlow could not be loaded: {error}"),
     "job.classify": QT_TRANSLATE_NOOP("Messages", "The model could not classify the drawing: {error}"),
     "job.saliency": QT_TRANSLATE_NOOP("Messages", "The saliency map could not be computed: {error}"),
+    # Insight views: class pictures, Grad-CAM, the inner-space map (model/insight_work.py, guiapp/engine.py) -------
+    "insight.no_model": QT_TRANSLATE_NOOP("Messages", "There is no model yet: train one or open one first."),
+    "insight.no_dataset": QT_TRANSLATE_NOOP(
+        "Messages", "The map shows 2,000 test images: open the MNIST dataset (File > Open dataset…) to see it."
+    ),
+    "insight.failed": QT_TRANSLATE_NOOP("Messages", "This view could not be computed: {error}"),
+    "job.gradcam": QT_TRANSLATE_NOOP("Messages", "The Grad-CAM map could not be computed: {error}"),
     # When an insight view cannot apply (model/class_pictures.py, model/gradcam.py, model/embedding.py) -----------
     "pictures.no_targets": QT_TRANSLATE_NOOP("Messages", "Nothing to picture: choose a digit or a filter."),
     "pictures.unknown_layer": QT_TRANSLATE_NOOP(
@@ -306,6 +313,12 @@ MESSAGES: dict[str, str] = {
     ),
     "embedding.too_few": QT_TRANSLATE_NOOP(
         "Messages", "The map needs at least {minimum} images; there are {count}."
+    ),
+    # Non-digit shapes (model/nondigits.py) -------------------------------------------------------------------------
+    "nondigits.unknown_kind": QT_TRANSLATE_NOOP("Messages", "Unknown non-digit shape '{kind}'; known kinds: {kinds}."),
+    "nondigits.bad_count": QT_TRANSLATE_NOOP("Messages", "The number of non-digit shapes must be 0 or more, not {count}."),
+    "nondigits.test_seed": QT_TRANSLATE_NOOP(
+        "Messages", "Non-digit training shapes need a seed from 0 to {limit} (exclusive), not {seed}: seeds from {limit} on are the tests'."
     ),
 }
 
