@@ -38,6 +38,7 @@ DIGIT_COLOURS_DARK = ("#5aa9e6", "#ffa040", "#5fd35f", "#ff6b6b", "#b794f6",
 POINT_PX = 5
 DRAWING_PX = 24
 SELECTED_PX = 13
+MAX_STRETCH = 3.0  # how much wider (or taller) one map unit may be drawn than the other
 DETAIL_SCALE = 3  # the clicked image is shown at 84 x 84 (times the interface zoom)
 
 
@@ -49,6 +50,16 @@ def digit_colour(digit: int, dark: bool) -> str:
 class _MapPlot(pg.PlotWidget):
     def sizeHint(self) -> QSize:
         return QSize(360, 220)  # pyqtgraph asks for 600x480, which would squeeze the docks around
+
+
+class _Resizing(QWidget):
+    """A plain container that says when its size changed."""
+
+    resized = Signal()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
 
 class EmbeddingView(RetranslateMixin, QWidget):
@@ -78,6 +89,7 @@ class EmbeddingView(RetranslateMixin, QWidget):
         self._message: str | None = None
         self._stale: str | None = None
         self._hovered: int | None = None
+        self._ratio: float | None = None  # the aspect the map is locked to (x pixels per unit / y pixels per unit)
 
         self.explanation = QLabel()
         self.explanation.setObjectName("embeddingExplanation")
@@ -117,7 +129,7 @@ class EmbeddingView(RetranslateMixin, QWidget):
         for side in ("left", "bottom"):
             item.hideAxis(side)  # the axes of a projection carry no unit a learner could read
         self.vb = item.getViewBox()
-        self.vb.setAspectLocked(True)
+        self.vb.sigResized.connect(self._fit_aspect)
         self.vb.setMenuEnabled(False)
         self.points = pg.ScatterPlotItem(size=POINT_PX, pen=None, hoverable=True, tip=None, hoverSize=POINT_PX * 2)
         self.points.sigClicked.connect(self._on_points_clicked)
@@ -156,7 +168,8 @@ class EmbeddingView(RetranslateMixin, QWidget):
         keys.setContentsMargins(0, 0, 0, 0)
         keys.addWidget(self.key)
         keys.addWidget(self.status, 1)
-        self.content = QWidget()
+        self.content = _Resizing()
+        self.content.resized.connect(self._on_content_resized)
         body = QHBoxLayout(self.content)
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.plot, 1)
@@ -226,9 +239,10 @@ class EmbeddingView(RetranslateMixin, QWidget):
     def _render_detail(self) -> None:
         i = self._selected
         e = self._embedding
-        side = round(28 * DETAIL_SCALE * max(1.0, zoom()))
+        side = self._detail_side()
         self.detail_image.setFixedSize(side, side)
-        self.detail_text.setFixedWidth(max(side, self.fontMetrics().horizontalAdvance("M") * 9))
+        self.detail_text.setFixedWidth(max(round(28 * DETAIL_SCALE * max(1.0, zoom())),
+                                           self.fontMetrics().horizontalAdvance("M") * 9))
         if i is None or e is None:
             self.detail_image.clear()
             self.detail_text.setText(self.tr("Click a dot to see its image."))
@@ -243,6 +257,18 @@ class EmbeddingView(RetranslateMixin, QWidget):
         true = self.tr("True digit: {label}").format(label=label)
         index = self.tr("test image {index}").format(index=int(e.indices[i]))
         self.detail_text.setText(f"{true}<br>{answer}<br><small>{index}</small>")
+
+    def _detail_side(self) -> int:
+        """The clicked image's side: 3 px per pixel (times the zoom), less when the dock is too low for it and the
+        four lines of text under it, never under 2 px per pixel."""
+        lines = 4 * self.fontMetrics().lineSpacing() + 24
+        room = self.content.height() - lines if self.content.height() > 0 else 10_000
+        return int(np.clip(room, 28 * 2, round(28 * DETAIL_SCALE * max(1.0, zoom()))))
+
+    @Slot()
+    def _on_content_resized(self) -> None:
+        if self._detail_side() != self.detail_image.width():
+            self._render_detail()
 
     def _apply_theme(self) -> None:
         c = style_plot(self.plot)
@@ -296,6 +322,7 @@ class EmbeddingView(RetranslateMixin, QWidget):
         if self._selected is not None and self._selected >= n:
             self._selected = None
         self.points.setData(pos=points, data=np.arange(n), **self._point_style())
+        self._fit_aspect()
         self._place_selected()
         self._render_explanation()
         self._render_status()
@@ -380,6 +407,25 @@ class EmbeddingView(RetranslateMixin, QWidget):
         return self.tr("A {label}, read as {predicted}").format(label=label, predicted=predicted)
 
     # ----------------------------------------------------------------------------------------------- internals
+    def _fit_aspect(self) -> None:
+        """Lock the map's aspect near the widget's shape, stretched at most ``MAX_STRETCH`` times.
+
+        Equal scales would use a third of a wide, low dock; scales free to differ would draw a 6:1 dock's clusters
+        as smears. Only while the view follows the points: a user's zoom keeps its own aspect.
+        """
+        e = self._embedding
+        rect = self.vb.rect()
+        if e is None or rect.width() <= 0 or rect.height() <= 0 or not all(self.vb.autoRangeEnabled()):
+            return
+        span = np.ptp(np.asarray(e.points, dtype=np.float64), axis=0)
+        if not np.all(np.isfinite(span)) or np.any(span <= 0):
+            return
+        fill = (rect.width() / span[0]) / (rect.height() / span[1])  # x pixels per unit / y pixels per unit
+        ratio = float(np.clip(fill, 1 / MAX_STRETCH, MAX_STRETCH))
+        if self._ratio is None or abs(np.log(ratio / self._ratio)) > 0.02:
+            self._ratio = ratio
+            self.vb.setAspectLocked(True, ratio=ratio)
+
     def _place_selected(self) -> None:
         if self._selected is None or self._embedding is None:
             self.selected_mark.setData([], [])
