@@ -36,6 +36,10 @@ BLUR_EVERY = 4  # steps
 BLUR_SIGMA = 0.6  # pixels
 START_GREY = 0.1
 START_NOISE = 0.02
+# A filter's objective adds this share of its strongest pre-activation: a ReLU channel silent everywhere on the start
+# image has no gradient of its own, and would stay black although some input (a real digit) does excite it. The
+# strongest unit, not the mean: the mean pre-activation of many channels is highest on a blank image.
+LEAK = 0.01
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,9 @@ class PictureSearch:
         layers = list(dict.fromkeys(t.layer for t in self.targets if t.is_filter))
         head, to_logits = network_parts.logit_head(model)
         by_name = {layer.name: layer for layer in model.layers}
-        self._probe = keras.Model(model.inputs, [head, model.outputs[0]] + [by_name[name].output for name in layers])
+        maps = [tensor for name in layers for tensor in (by_name[name].input, by_name[name].output)]
+        self._probe = keras.Model(model.inputs, [head, model.outputs[0]] + maps)
+        self._layers = layers
 
         class_mask = np.zeros((n, NUM_CLASSES), np.float32)
         filter_masks = [np.zeros((n, by_name[name].output.shape[-1]), np.float32) for name in layers]
@@ -115,8 +121,11 @@ class PictureSearch:
         def objective(x):
             outputs = probe(x, training=False)
             total = tf.reduce_sum(to_logits(outputs[0]) * class_mask_t, axis=1)
-            for maps, mask in zip(outputs[2:], filter_masks_t):
-                total += tf.reduce_sum(tf.reduce_mean(maps, axis=(1, 2)) * mask, axis=1)
+            for i, (name, mask) in enumerate(zip(layers, filter_masks_t)):
+                inputs, maps = outputs[2 + 2 * i], outputs[3 + 2 * i]
+                pre = network_parts.pre_activation(by_name[name], inputs)
+                mean = tf.reduce_mean(maps, axis=(1, 2)) + LEAK * tf.reduce_max(pre, axis=(1, 2))
+                total += tf.reduce_sum(mean * mask, axis=1)
             return total
 
         def step(shift, blur):
@@ -155,12 +164,11 @@ class PictureSearch:
         images = self._image.numpy()
         outputs = self._probe.predict_on_batch(images)
         probs = np.asarray(outputs[1], dtype=np.float64)
-        layers = list(dict.fromkeys(t.layer for t in self.targets if t.is_filter))
         out = []
         for i, t in enumerate(self.targets):
             predicted = int(probs[i].argmax())
             if t.is_filter:
-                maps = np.asarray(outputs[2 + layers.index(t.layer)])
+                maps = np.asarray(outputs[3 + 2 * self._layers.index(t.layer)])
                 score = float(maps[i, :, :, t.channel].mean())
                 out.append(Picture(t, images[i, :, :, 0].copy(), None, predicted, score))
             else:

@@ -72,6 +72,15 @@ def logit_head(model):
     return dense.input, to_logits
 
 
+def pre_activation(layer, inputs):
+    """A Conv2D layer's output before its activation, for ``inputs`` (the layer's input values)."""
+    from keras import ops
+
+    out = ops.conv(inputs, layer.kernel, strides=layer.strides, padding=layer.padding,
+                   data_format=layer.data_format, dilation_rate=layer.dilation_rate)
+    return out + layer.bias if layer.use_bias else out
+
+
 def _producers(model) -> dict:
     """id(KerasTensor) -> the layer whose output it is."""
     out = {}
