@@ -33,8 +33,14 @@ WRONG_COLOUR = {False: "#c62828", True: "#ef9a9a"}  # a picture the network read
 
 
 def percent(p: float) -> str:
-    """0.974 -> '97 %' (the way the app writes probabilities; a no-break space, so a line never ends at the number)."""
-    return f"{float(p) * 100:.0f}\u00a0%"
+    """0.974 -> '97 %', 0.9987 -> '99.9 %' (a sure answer is not rounded up to a certain one), 1.0 -> '100 %'.
+
+    A no-break space, so that a line never ends between the number and its sign.
+    """
+    p = float(p)
+    if 0.995 <= p < 1.0:
+        return f"{min(p * 100, 99.9):.1f}\u00a0%"
+    return f"{p * 100:.0f}\u00a0%"
 
 
 def picture_side(cols: int, width: int, height: int, line: int) -> int:
@@ -268,7 +274,8 @@ class ClassPicturesView(RetranslateMixin, QWidget):
         header.addWidget(self.explanation, 1)
         header.addWidget(self.progress)
         header.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
-        body = QHBoxLayout()
+        self.body = QWidget()
+        body = QHBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.grid, 1)
         body.addWidget(self.filter_panel)
@@ -277,7 +284,7 @@ class ClassPicturesView(RetranslateMixin, QWidget):
         layout.setSpacing(4)
         layout.addLayout(header)
         layout.addWidget(self.message, 1)
-        layout.addLayout(body, 1)
+        layout.addWidget(self.body, 1)
         self._empty_tiles()
         PaletteFollower(self, self._apply_theme)
         self.retranslate()
@@ -343,8 +350,7 @@ class ClassPicturesView(RetranslateMixin, QWidget):
         self._message = text or None
         self.message.setText(text or "")
         self.message.setVisible(self._message is not None)
-        self.grid.setVisible(self._message is None)
-        self._render_filter()
+        self.body.setVisible(self._message is None)
 
     def set_refresh_enabled(self, enabled: bool) -> None:
         self.refresh_button.setEnabled(bool(enabled))
@@ -393,8 +399,7 @@ class ClassPicturesView(RetranslateMixin, QWidget):
                 tile.setToolTip(self.tr("Not computed yet: press Refresh."))
 
     def _render_filter(self) -> None:
-        show = self._filter is not None and not self._filter_closed and self._message is None
-        self.filter_panel.setVisible(show)
+        self.filter_panel.setVisible(self._filter is not None and not self._filter_closed)
         if self._filter is None:
             return
         picture, title = self._filter

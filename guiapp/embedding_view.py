@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from guiapp.class_pictures_view import WRONG_COLOUR, fit_progress, percent, show_progress
 from guiapp.i18n import RetranslateMixin
 from guiapp.qimage import gray_pixmap
-from guiapp.theme import PaletteFollower, colours, style_plot, zoom
+from guiapp.theme import PaletteFollower, colours, scaled_font, style_plot, zoom
 
 METHODS = ("pca", "tsne")
 # Ten digits, ten colours (matplotlib's tab10 order): deeper tones on a light background, brighter ones on a dark one.
@@ -164,7 +164,8 @@ class EmbeddingView(RetranslateMixin, QWidget):
         header.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.method_combo, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.recompute_button, 0, Qt.AlignmentFlag.AlignTop)
-        keys = QHBoxLayout()
+        self.key_row = QWidget()
+        keys = QHBoxLayout(self.key_row)
         keys.setContentsMargins(0, 0, 0, 0)
         keys.addWidget(self.key)
         keys.addWidget(self.status, 1)
@@ -178,7 +179,7 @@ class EmbeddingView(RetranslateMixin, QWidget):
         layout.setContentsMargins(6, 4, 6, 6)
         layout.setSpacing(3)
         layout.addLayout(header)
-        layout.addLayout(keys)
+        layout.addWidget(self.key_row)
         layout.addWidget(self.message, 1)
         layout.addWidget(self.content, 1)
         PaletteFollower(self, self._apply_theme)
@@ -272,6 +273,7 @@ class EmbeddingView(RetranslateMixin, QWidget):
 
     def _apply_theme(self) -> None:
         c = style_plot(self.plot)
+        self.message.setFont(scaled_font(self, 1.2))
         fit_progress(self.progress)
         self.explanation.setStyleSheet(f"color: {c.muted.name()};")
         self._render_key()
@@ -350,6 +352,7 @@ class EmbeddingView(RetranslateMixin, QWidget):
         self.message.setText(text or "")
         self.message.setVisible(self._message is not None)
         self.content.setVisible(self._message is None)
+        self.key_row.setVisible(self._message is None)
 
     def set_stale(self, text: str | None) -> None:
         """Say what the map shown is behind by (e.g. 't-SNE from epoch 2'); None when it is current."""

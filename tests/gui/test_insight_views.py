@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar, QPushButton, QWidget
 
-from guiapp.class_pictures_view import ClassPicturesView
+from guiapp.class_pictures_view import ClassPicturesView, percent
 from guiapp.embedding_view import DIGIT_COLOURS_DARK, DIGIT_COLOURS_LIGHT, EmbeddingView, digit_colour
 from guiapp.theme import colours
 
@@ -99,15 +99,16 @@ def test_ten_tiles_show_their_probabilities_and_a_wrong_digit(pictures_view):
     v = pictures_view
     assert v.tile_count() == 10
     assert v.tile_texts() == [str(d) for d in range(10)]  # nothing computed yet: the digits alone
-    probabilities = [0.97, 0.5, 0.904, 0.999, 0.1, 0.2, 0.3, 0.4, 0.6, 0.7]
+    probabilities = [0.97, 0.5, 0.904, 0.99996, 0.1, 0.2, 0.3, 0.4, 0.6, 1.0]
     predicted = [0, 7, 2, 3, 9, 5, 6, 7, 8, 9]
     v.set_pictures(pictures(probabilities, predicted))
     texts = v.tile_texts()
     assert texts[0] == "0 p = 97\u00a0%"
     assert texts[1] == "1 p = 50\u00a0% → 7"
     assert texts[2] == "2 p = 90\u00a0%"
-    assert texts[3] == "3 p = 100\u00a0%"
+    assert texts[3] == "3 p = 99.9\u00a0%"  # sure, not certain: never rounded up to 100 %
     assert texts[4] == "4 p = 10\u00a0% → 9"
+    assert texts[9] == "9 p = 100\u00a0%"
     assert [t.has_image() for t in v.grid.tiles] == [True] * 10
     assert "7" in v.grid.tiles[1].toolTip()
 
@@ -141,6 +142,12 @@ def test_message_replaces_the_tiles_and_clears(pictures_view):
     assert not v.grid.isVisible()
     v.set_message(None)
     assert not label.isVisible() and v.grid.isVisible()
+    pic = FakePicture(FakeTarget(None, "conv2d", 5), np.ones((28, 28)), None, 1, 0.83)
+    v.set_filter_picture(pic, "conv2d, filter 5")
+    v.set_message("This network has no convolution")
+    assert not v.filter_panel.isVisible()
+    v.set_message(None)
+    assert v.filter_panel.isVisible()
     assert v.tile_texts()[0].startswith("0 p = 90")
 
 
@@ -239,7 +246,7 @@ def test_click_point_shows_its_image_and_digits(map_view):
     assert v.selected_index() == 7
     text = v.detail_text.text()
     assert "True digit: 7" in text and "Network: 0" in text
-    assert f"{emb.confidence[7] * 100:.0f}\u00a0%" in text and str(emb.indices[7]) in text
+    assert f"({percent(emb.confidence[7])})" in text and str(emb.indices[7]) in text
     pixmap = v.detail_image.pixmap()
     shown = pixmap.toImage().convertToFormat(pixmap.toImage().Format.Format_Grayscale8)
     scale = pixmap.width() // 28
