@@ -239,6 +239,7 @@ class ClassPicturesView(RetranslateMixin, QWidget):
         self.message = QLabel()
         self.message.setObjectName("classPicturesMessage")
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.hide()
 
@@ -248,6 +249,7 @@ class ClassPicturesView(RetranslateMixin, QWidget):
         self.filter_title = QLabel()
         self.filter_title.setObjectName("filterPictureTitle")
         self.filter_title.setWordWrap(True)
+        self.filter_title.setTextFormat(Qt.TextFormat.PlainText)
         self.filter_close = QToolButton()
         self.filter_close.setObjectName("filterPictureClose")
         self.filter_close.setText("×")

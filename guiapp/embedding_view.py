@@ -9,6 +9,8 @@ is kept between epochs.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal, Slot
@@ -94,6 +96,7 @@ class EmbeddingView(RetranslateMixin, QWidget):
         self.explanation = QLabel()
         self.explanation.setObjectName("embeddingExplanation")
         self.explanation.setWordWrap(True)
+        self.explanation.setTextFormat(Qt.TextFormat.PlainText)
         self.explanation.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.method_combo = QComboBox()
         self.method_combo.setObjectName("embeddingMethodCombo")
@@ -117,6 +120,7 @@ class EmbeddingView(RetranslateMixin, QWidget):
         self.message = QLabel()
         self.message.setObjectName("embeddingMessage")
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.hide()
 
@@ -199,7 +203,8 @@ class EmbeddingView(RetranslateMixin, QWidget):
         self.recompute_button.setToolTip(self.tr("Compute the map again for the network as it is now"))
         self.progress.setFormat(self.tr("Computing… %p%"))
         fit_progress(self.progress)
-        self.plot.setToolTip("")
+        self._hovered = None  # the next hover writes its tooltip in the new language
+        self.vb.setToolTip("")
         self._render_explanation()
         self._render_key()
         self._render_status()
@@ -233,7 +238,7 @@ class EmbeddingView(RetranslateMixin, QWidget):
         elif e is not None and e.method == "tsne":
             parts.append(self.tr("t-SNE keeps neighbours together; distances between clusters mean little."))
         if self._stale:
-            parts.append(f"<i>{self._stale}</i>")
+            parts.append(f"<i>{html.escape(self._stale)}</i>")
         c = colours(self)
         self.status.setText(f'<span style="color:{c.muted.name()}">' + " ".join(parts) + "</span>")
 
@@ -372,11 +377,11 @@ class EmbeddingView(RetranslateMixin, QWidget):
 
     # ------------------------------------------------------------------------------------- accessors for tests
     def point_count(self) -> int:
-        return len(self.points.data)
+        return len(self.points.getData()[0])
 
     def point_colours(self) -> list[str]:
         """Each point's fill colour (#rrggbb), in point order."""
-        return [b.color().name() for b in self.points.data["brush"]]
+        return [spot.brush().color().name() for spot in self.points.points()]
 
     def drawing_point(self) -> tuple[float, float] | None:
         return self._drawing
@@ -389,9 +394,6 @@ class EmbeddingView(RetranslateMixin, QWidget):
     def selected_index(self) -> int | None:
         """The point clicked (its position in the embedding), or None."""
         return self._selected
-
-    def detail_text_plain(self) -> str:
-        return self.detail_text.text()
 
     def click_point(self, i: int) -> None:
         """Do what a click on point ``i`` does: mark it and show its image, true digit and the model's answer."""

@@ -386,3 +386,19 @@ def test_hovering_a_point_puts_its_digit_in_the_tooltip(map_view, qtbot):
     scene = v.vb.mapViewToScene(QPointF(*map(float, emb.points[target])))
     qtbot.mouseMove(v.plot.viewport(), v.plot.mapFromScene(scene))
     qtbot.waitUntil(lambda: v.vb.toolTip() == v.hover_text(target) == "A 4, read as 7", timeout=2000)
+
+
+def test_a_wide_low_map_is_stretched_but_at_most_max_stretch(map_view, qtbot):
+    from guiapp.embedding_view import MAX_STRETCH
+
+    v = map_view
+    v.resize(1800, 250)  # the round fake map would fill this only stretched about 8 times
+    emb, images = embedding()
+    v.set_embedding(emb, images)
+
+    def stretch() -> float:
+        (x0, x1), (y0, y1) = v.vb.viewRange()
+        return (v.vb.width() / (x1 - x0)) / (v.vb.height() / (y1 - y0))
+
+    qtbot.waitUntil(lambda: shows(v, emb.points) and stretch() == pytest.approx(MAX_STRETCH, rel=0.03),
+                    timeout=2000)
