@@ -188,11 +188,15 @@ class _TileGrid(QWidget):
             self._grid.setColumnStretch(i, 1 if i < cols else 0)
             self._grid.setRowStretch(i, 1 if i < -(-DIGITS // cols) else 0)
 
-    def resizeEvent(self, event) -> None:
+    def relayout(self) -> None:
+        """Choose the rows again for the current size and font (a zoom changes the height of the text lines)."""
         line = self.tiles[0].line_height()
         self._arrange(best_columns(self.width(), self.height(), line))
         self.side = picture_side(self.columns, self.width(), self.height(), line)
         self.laidOut.emit(self.side)
+
+    def resizeEvent(self, event) -> None:
+        self.relayout()
         super().resizeEvent(event)
 
     def sizeHint(self) -> QSize:
@@ -319,6 +323,7 @@ class ClassPicturesView(RetranslateMixin, QWidget):
         self.message.setFont(scaled_font(self, 1.2))
         self.filter_panel.setFixedWidth(max(120, self.fontMetrics().horizontalAdvance("M") * 12))
         fit_progress(self.progress)
+        self.grid.relayout()
         for tile in [*self.grid.tiles, self.filter_tile]:
             tile.update()
 
