@@ -131,8 +131,8 @@ class Embedding:
         """(m, d) -> (m, 2) points on this map.
 
         PCA: the exact affine map that made the points. t-SNE has no such map: a new vector is placed at the mean of
-        its ``NEIGHBOURS`` nearest images' points, weighted by 1 / distance in feature space (an approximation that
-        puts a drawing among the images the network sees it like).
+        its ``NEIGHBOURS`` nearest images' points, weighted by 1 / distance² in feature space (Shepard's interpolation:
+        an approximation that puts a drawing among the images the network sees it like, and on an image it equals).
         """
         f = np.asarray(features, dtype=np.float64).reshape(-1, self.features.shape[1])
         if self.linear is not None:
@@ -142,7 +142,7 @@ class Embedding:
         d2 = (f**2).sum(1)[:, None] - 2 * f @ known.T + (known**2).sum(1)
         nearest = np.argsort(d2, axis=1)[:, :k]
         dist = np.sqrt(np.maximum(np.take_along_axis(d2, nearest, axis=1), 0.0))
-        w = 1.0 / (dist + 1e-6)
+        w = 1.0 / (dist + 1e-9) ** 2
         w /= w.sum(axis=1, keepdims=True)
         return (w[..., None] * self.points[nearest].astype(np.float64)).sum(axis=1).astype(np.float32)
 
