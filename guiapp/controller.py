@@ -34,6 +34,7 @@ from guiapp.jobs import (
     TRAINING,
 )
 from model.control import TrainControl
+from model.insight_work import InsightBox
 from model.requests import NewestWins, Request
 
 _RECENT_INPUTS = 16  # inputs kept so that an answer is shown next to the very input it belongs to
@@ -56,6 +57,10 @@ class Controller(QObject):
     (These four come once the job has ended, so a slot that reacts with the next job is not refused.)
     predictionReady(object, object)  a Prediction for the drawing on screen, and the 28x28 input it answers
     saliencyReady(int, object) generation, Saliency for the drawing on screen
+    gradCamReady(int, object)  generation, GradCam for the drawing on screen
+    picturesReady(str, object, float)  kind ("classes" or "filter"), list of Picture, fraction of the search done
+    mapProgress(float), mapReady(object)  the inner-space map's progress, and the map (an Embedding)
+    insightUnavailable(str, object)  kind ("classes", "filter", "map", "gradcam") and a Message saying why
     """
 
     jobChanged = Signal(str)
@@ -68,6 +73,11 @@ class Controller(QObject):
     exported = Signal(object)  # model.export.ExportReport
     predictionReady = Signal(object, object)
     saliencyReady = Signal(int, object)
+    gradCamReady = Signal(int, object)
+    picturesReady = Signal(str, object, float)
+    mapProgress = Signal(float)
+    mapReady = Signal(object)
+    insightUnavailable = Signal(str, object)
     # Passed on from the engine as they come (see guiapp.engine.Engine for what each carries)
     ready = Signal(str)
     started = Signal()  # start-up is over: the starting model is loaded (or failed to)
@@ -92,13 +102,18 @@ class Controller(QObject):
     _loadDatasetRequested = Signal(str)
     _classifyPosted = Signal()
     _saliencyPosted = Signal()
+    _gradCamPosted = Signal()
+    _insightPosted = Signal()
 
     def __init__(self, data_path: str | None = None, model_path: str | None = None, parent=None):
         super().__init__(parent)
         self.control = TrainControl()
         self.classify_box = NewestWins()
         self.saliency_box = NewestWins()
-        self.engine = Engine(self.control, self.classify_box, self.saliency_box, data_path, model_path)
+        self.gradcam_box = NewestWins()
+        self.insight_box = InsightBox()
+        self.engine = Engine(self.control, self.classify_box, self.saliency_box, data_path, model_path,
+                             gradcam_box=self.gradcam_box, insight_box=self.insight_box)
         self.engine_thread = EngineThread(self.engine)
         self.job = STARTING
         self.phase = "loading"
@@ -126,8 +141,11 @@ class Controller(QObject):
         self._loadDatasetRequested.connect(e.load_dataset)
         self._classifyPosted.connect(e.serve_classify)
         self._saliencyPosted.connect(e.serve_saliency)
+        self._gradCamPosted.connect(e.serve_gradcam)
+        self._insightPosted.connect(e.serve_insight)
         for name in ("batchEnded", "epochEnded", "trainingStarted", "datasetLoaded", "evaluationProgress",
-                     "fineTuneProgress", "previousModelChanged", "failed", "jobFailed"):
+                     "fineTuneProgress", "previousModelChanged", "failed", "jobFailed", "mapProgress",
+                     "insightUnavailable"):
             getattr(e, name).connect(getattr(self, name))
         e.ready.connect(self._on_engine_ready)
         e.started.connect(self._on_engine_started)
@@ -140,6 +158,9 @@ class Controller(QObject):
         e.modelChanged.connect(self._on_engine_model_changed)
         e.classified.connect(self._on_engine_classified)
         e.saliencyComputed.connect(self._on_engine_saliency_computed)
+        e.gradCamComputed.connect(self._on_engine_grad_cam_computed)
+        e.picturesComputed.connect(self.picturesReady)
+        e.mapComputed.connect(self.mapReady)
 
     def start(self):
         """Start the engine's thread (TensorFlow's import runs there)."""
@@ -271,6 +292,7 @@ class Controller(QObject):
         self._inputs.clear()
         self.classify_box.forget(self._generation)
         self.saliency_box.forget(self._generation)
+        self.gradcam_box.forget(self._generation)
 
     def current_drawing(self) -> tuple[int, np.ndarray] | None:
         """``(generation, input)`` of the drawing on screen once its answer is shown; else None."""
@@ -288,6 +310,35 @@ class Controller(QObject):
         self.control.wake()  # a paused run serves it now, not at its next poll
         self._saliencyPosted.emit()
         return True
+
+    def request_grad_cam(self, digit: int | None = None) -> bool:
+        """Ask for the Grad-CAM map of the drawing on screen, for ``digit`` (None: the predicted one); False if
+        there is no drawing."""
+        drawing = self.current_drawing()
+        if drawing is None:
+            return False
+        self.gradcam_box.post(Request.of(*drawing, digit))
+        self.control.wake()
+        self._gradCamPosted.emit()
+        return True
+
+    # Insight views -------------------------------------------------------------------------------------------
+    def request_pictures(self, kind: str, targets) -> None:
+        """Picture ``targets`` (model.class_pictures.PictureTarget) as ``kind`` ("classes" or "filter"): computed in
+        slices between batches or drawings; the pictures come as ``picturesReady``, mid-way and at the end."""
+        self.insight_box.post_pictures(kind, targets)
+        self.control.wake()
+        self._insightPosted.emit()
+
+    def request_map(self) -> None:
+        """Compute the inner-space map (PCA of the penultimate layer for the fixed test images): ``mapReady``."""
+        self.insight_box.post_map()
+        self.control.wake()
+        self._insightPosted.emit()
+
+    def set_insight_live(self, classes: bool, map_: bool) -> None:
+        """Which insight views are on screen: those are refreshed by the engine at each epoch and model change."""
+        self.insight_box.set_live(classes, map_)
 
     # From the engine -----------------------------------------------------------------------------------------
     @Slot(str)
@@ -352,6 +403,12 @@ class Controller(QObject):
             return  # an answer for an older drawing, or for one cleared since
         self._shown = generation
         self.predictionReady.emit(prediction, self._inputs.get(generation))
+
+    @Slot(int, object)
+    def _on_engine_grad_cam_computed(self, generation: int, result):
+        drawing = self.current_drawing()
+        if drawing is not None and drawing[0] == generation:
+            self.gradCamReady.emit(generation, result)
 
     @Slot(int, object)
     def _on_engine_saliency_computed(self, generation: int, result):

@@ -12,6 +12,10 @@ Two things cannot wait in the engine's event queue while a job runs, so they byp
 - drawings to classify or explain are left in :class:`~model.requests.NewestWins` boxes, which the engine empties
   between training batches (and on a queued ``serve`` call when idle), so the drawing is classified by the weights
   as they train. During training the last drawing is also re-classified every REFRESH_DURING_TRAINING_S.
+
+The insight views' work (class and filter pictures, the inner-space map; :mod:`model.insight_work`) is asked for
+through an :class:`~model.insight_work.InsightBox` and done in slices of at most INSIGHT_SLICE_S: between training
+batches, and when idle from the engine's own event loop, one slice per turn, so drawings are answered in between.
 """
 
 from __future__ import annotations
@@ -20,15 +24,17 @@ import traceback
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal, Slot
 
 from model.control import TrainControl
 from model.errors import DigitTrainerError
+from model.insight_work import InsightBox, InsightEvents, InsightWork
 from model.messages import Message
 from model.requests import NewestWins
 from model.session import ModelSession, SessionEvents
 
 REFRESH_DURING_TRAINING_S = 0.3  # re-classify the last drawing this often while the weights change
+INSIGHT_SLICE_S = 0.012  # insight work per slice: about one training batch of the seed network on 2 cores
 
 
 @dataclass
@@ -84,13 +90,23 @@ class Engine(QObject):
     fineTuneProgress = Signal(float)  # fraction of the fine-tuning run
     fineTuned = Signal(object)  # model.finetune.FineTuneResult, or None when stopped or failed
     previousModelChanged = Signal(bool)  # whether "revert to the previous model" has a model to go back to
+    gradCamComputed = Signal(int, object)  # generation, model.gradcam.GradCam
+    picturesComputed = Signal(str, object, float)  # kind ("classes", "filter"), list of Picture, fraction done
+    mapProgress = Signal(float)  # fraction of the map's features computed
+    mapComputed = Signal(object)  # model.embedding.Embedding
+    insightUnavailable = Signal(str, object)  # kind ("classes", "filter", "map", "gradcam"), Message: why
+    _insightContinues = Signal()  # to itself, queued: the next slice of insight work
 
     def __init__(self, control: TrainControl, classify_box: NewestWins, saliency_box: NewestWins,
-                 data_path: str | None = None, model_path: str | None = None, load_bundled: bool = True):
+                 data_path: str | None = None, model_path: str | None = None, load_bundled: bool = True,
+                 gradcam_box: NewestWins | None = None, insight_box: InsightBox | None = None):
         super().__init__()
         self.control = control
         self.classify_box = classify_box
         self.saliency_box = saliency_box
+        self.gradcam_box = gradcam_box if gradcam_box is not None else NewestWins()
+        self.insight_box = insight_box if insight_box is not None else InsightBox()
+        self._insight_posted = False  # a serve_insight call waits in the engine's queue
         self._initial_model_path = model_path
         self._load_bundled = load_bundled
         self.device = ""
@@ -98,10 +114,17 @@ class Engine(QObject):
             data_path,
             SessionEvents(
                 model_changed=self._on_session_model_changed,
-                dataset_loaded=self.datasetLoaded.emit,
+                dataset_loaded=self._on_session_dataset_loaded,
                 previous_changed=self.previousModelChanged.emit,
             ),
         )
+        self._insightContinues.connect(self.serve_insight, Qt.ConnectionType.QueuedConnection)
+        self.insight = InsightWork(self.session, self.insight_box, InsightEvents(
+            pictures=self.picturesComputed.emit,
+            map_progress=self.mapProgress.emit,
+            map_done=self.mapComputed.emit,
+            unavailable=self.insightUnavailable.emit,
+        ))
 
     # The one job wrapper ---------------------------------------------------------------------------------------
     def _job(self, what: str, phase: str, work, on_failure=None, describe=None) -> None:
@@ -125,6 +148,7 @@ class Engine(QObject):
                 on_failure()
         finally:
             self.phaseChanged.emit("idle")
+            self._post_insight()  # insight work left by the job (e.g. the last epoch's pictures) goes on
 
     def _fail(self, what: str, message: str) -> None:
         self.failed.emit(what, str(message))
@@ -207,9 +231,13 @@ class Engine(QObject):
         from model.reports import TrainCallbacks
         from model.training import out_of_memory_message
 
+        def epoch_ended(report):
+            self.epochEnded.emit(report)
+            self.insight.refresh_live()  # the live views follow the weights, epoch by epoch
+
         callbacks = TrainCallbacks(
             on_batch=self.batchEnded.emit,
-            on_epoch=self.epochEnded.emit,
+            on_epoch=epoch_ended,
             on_phase=self.phaseChanged.emit,
             between_batches=self.serve_between_batches,
         )
@@ -297,16 +325,58 @@ class Engine(QObject):
         if result is not None:
             self.saliencyComputed.emit(request.generation, result)
 
+    @Slot()
+    def serve_gradcam(self):
+        """Answer the newest pending Grad-CAM request (for its digit, or the predicted one)."""
+        request = self.gradcam_box.take()
+        if request is None:
+            return
+        try:
+            result = self.session.grad_cam(request.image, request.digit)
+        except DigitTrainerError as exc:  # e.g. a network without a convolution: the view says so
+            self.insightUnavailable.emit("gradcam", exc.message)
+            return
+        except Exception as exc:
+            self._fail(QT_TRANSLATE_NOOP("Engine", "Computing the Grad-CAM map"),
+                       Message("job.gradcam", error=str(exc)))
+            return
+        if result is not None:
+            self.gradCamComputed.emit(request.generation, result)
+
+    @Slot()
+    def serve_insight(self):
+        """One slice of insight work when idle; while work remains, the next slice waits behind queued requests."""
+        self._insight_posted = False
+        if self.insight.advance(INSIGHT_SLICE_S):
+            self._post_insight()
+
     def serve_between_batches(self):
-        """Called by the trainer between batches (and while paused): serve drawings, refresh the last one."""
+        """Called by the trainer between batches (and while paused): serve drawings, refresh the last one, and do
+        a slice of insight work."""
         self.serve_classify()
         self.serve_saliency()
+        self.serve_gradcam()
         request = self.classify_box.due(REFRESH_DURING_TRAINING_S)
         if request is not None:
             self._classify(request)
+        if self.insight.pending():
+            self.insight.advance(INSIGHT_SLICE_S)
 
     def _on_session_model_changed(self, info):
         self.modelChanged.emit(info)
         request = self.classify_box.last()  # show the drawing on screen as the new model sees it
         if request is not None:
             self._classify(request)
+        self.insight.model_changed()
+        self._post_insight()
+
+    def _on_session_dataset_loaded(self, raw):
+        self.datasetLoaded.emit(raw)
+        self.insight.dataset_changed()
+        self._post_insight()
+
+    def _post_insight(self):
+        """Continue insight work from the event loop once the job that runs now has ended."""
+        if self.insight.pending() and not self._insight_posted:
+            self._insight_posted = True
+            self._insightContinues.emit()  # queued to this thread: after what waits in the queue, drawings first

@@ -1,4 +1,4 @@
-"""The controller for "evaluate and improve": evaluation view, saliency overlay, teach mode and fine-tuning.
+"""The controller for "evaluate and improve": evaluation view, the canvas' overlays, teach mode and fine-tuning.
 
 It owns the widgets for these features and the user's sample database. Jobs go through the window's
 :class:`~guiapp.controller.Controller` (which owns the engine and the busy state); results come back from it to
@@ -16,12 +16,12 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, Signal, Slot
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
 
 from guiapp import i18n
 from guiapp.evaluation_view import EvaluationView
+from guiapp.overlays import OverlayControls
 from guiapp.teach_panel import LabelBar, TeachPanel
-from model import saliency
 from model.finetune import MIN_SAMPLES
 from model.preprocess import to_mnist
 from model.samples import SampleStore, SampleStoreError
@@ -64,7 +64,6 @@ class ImproveController(QObject):
     errorRaised = Signal(str, str)
     evaluationWanted = Signal()
     evaluationShown = Signal(object)
-    saliencyShown = Signal(object)
     sampleSaved = Signal(object)
     fineTuneFinished = Signal(object)
 
@@ -78,30 +77,22 @@ class ImproveController(QObject):
         self.evaluation_view = EvaluationView()
         self.teach_panel = TeachPanel()
         self.label_bar = LabelBar()
-        self.saliency_toggle = QCheckBox()
-        self.saliency_toggle.setObjectName("saliencyToggle")
-        self.saliency_toggle.setAccessibleName("saliencyToggle")
+        self.overlays = OverlayControls(controller, canvas, self)
+        self.saliency_toggle = self.overlays.saliency_toggle
+        self.saliencyShown = self.overlays.saliencyShown
         self.draw_tools = QWidget()
         self.draw_tools.setObjectName("drawTools")
-        row = QHBoxLayout(self.draw_tools)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.saliency_toggle)
-        row.addSpacing(8)
-        row.addWidget(self.label_bar, 1)
-        self.retranslate()
-        i18n.notifier().languageChanged.connect(self._on_language_changed)
-
-    def retranslate(self) -> None:
-        """The texts of the widgets this object makes itself (the views translate their own)."""
-        self.saliency_toggle.setText(self.tr("Saliency"))
-        self.saliency_toggle.setToolTip(self.tr(
-            "Colour the pixels whose change would move the predicted digit's probability most "
-            "(|∂p/∂input|, averaged over a few noisy copies of the drawing)"
-        ))
-
-    @Slot(str)
-    def _on_language_changed(self, _language: str) -> None:
-        self.retranslate()
+        column = QVBoxLayout(self.draw_tools)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        explain = QHBoxLayout()
+        explain.addWidget(self.saliency_toggle)
+        explain.addSpacing(8)
+        explain.addWidget(self.overlays.grad_cam_toggle)
+        explain.addWidget(self.overlays.grad_cam_combo)
+        explain.addStretch(1)
+        column.addLayout(explain)
+        column.addWidget(self.label_bar)
 
     def connect(self) -> None:
         """Wire the widgets and the controller; call once, after the window has made its own connections."""
@@ -109,17 +100,16 @@ class ImproveController(QObject):
         c.datasetLoaded.connect(self._on_dataset_loaded)
         c.evaluationProgress.connect(self.evaluation_view.set_progress)
         c.evaluated.connect(self._on_evaluated)
-        c.saliencyReady.connect(self._on_saliency_ready)
         c.fineTuneProgress.connect(self.teach_panel.set_progress)
         c.fineTuned.connect(self._on_fine_tuned)
         c.previousModelChanged.connect(self.teach_panel.set_revert_available)
         c.modelChanged.connect(self._on_model_changed)
         c.jobChanged.connect(self._on_job_changed)
         c.runFinished.connect(self._on_run_finished)
-        c.predictionReady.connect(self._on_prediction_ready)
         self.evaluation_view.evaluateRequested.connect(self._on_evaluate_requested)
         self.evaluation_view.imageActivated.connect(self._on_evaluation_image_activated)
-        self.saliency_toggle.toggled.connect(self._on_saliency_toggle_toggled)
+        self.overlays.connect()
+        self.overlays.statusMessage.connect(self.statusMessage)
         self.label_bar.labelRequested.connect(self._on_label_requested)
         p = self.teach_panel
         p.deleteRequested.connect(self._on_teach_delete_requested)
@@ -335,23 +325,3 @@ class ImproveController(QObject):
     @Slot(str)
     def _on_job_changed(self, job: str) -> None:
         self.evaluation_view.set_busy(bool(job))
-
-    # Saliency --------------------------------------------------------------------------------------------------
-    @Slot(object, object)
-    def _on_prediction_ready(self, _prediction, _x) -> None:
-        if self.saliency_toggle.isChecked() and not self.canvas.is_drawing():
-            self.controller.request_saliency()
-
-    @Slot(bool)
-    def _on_saliency_toggle_toggled(self, on: bool) -> None:
-        if on:
-            self.controller.request_saliency()
-        else:
-            self.canvas.set_overlay(None)
-
-    @Slot(int, object)
-    def _on_saliency_ready(self, _generation: int, result) -> None:
-        if not self.saliency_toggle.isChecked() or self.canvas.is_drawing() or self.canvas.is_empty():
-            return
-        self.canvas.set_overlay(saliency.heat_rgba(saliency.to_canvas(result.values, self.canvas.image())))
-        self.saliencyShown.emit(result)

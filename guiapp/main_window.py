@@ -25,6 +25,7 @@ from guiapp.feature_maps import FeatureMapView
 from guiapp.kernel_view import KernelView
 from guiapp.i18n import RetranslateMixin, message_for
 from guiapp.improve import ImproveController
+from guiapp.insight import InsightController
 from guiapp.jobs import STOPPABLE, YIELDS_TO_TRAIN, job_text, phase_text
 from guiapp.model_view import ModelSummary
 from guiapp.playground import ConvPlayground
@@ -54,6 +55,9 @@ class MainWindow(RetranslateMixin, QMainWindow):
     modelSaved = Signal(str)
     evaluationShown = Signal(object)
     saliencyShown = Signal(object)
+    gradCamShown = Signal(object)  # model.gradcam.GradCam drawn over the canvas
+    picturesShown = Signal(object)  # the ten class pictures (model.class_pictures.Picture), final
+    mapShown = Signal(object)  # model.embedding.Embedding on the map
     sampleSaved = Signal(object)
     fineTuneFinished = Signal(object)
 
@@ -88,6 +92,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.controller = Controller(data_path=data_path, model_path=model_path, parent=self)
         self.export_flow = ExportFlow(self.controller, self)
         self.improve = ImproveController(self.controller, self.draw_panel.canvas, samples_path, parent=self)
+        self.insight = InsightController(self.controller, parent=self)
         self.setCentralWidget(self.plots)
         window_layout.setup_docks(self)
         window_layout.setup_menus(self)
@@ -159,6 +164,16 @@ class MainWindow(RetranslateMixin, QMainWindow):
         i.sampleSaved.connect(self.sampleSaved)
         i.fineTuneFinished.connect(self.fineTuneFinished)
         self.teach_dock.visibilityChanged.connect(i.set_teach_visible)
+        n = self.insight
+        n.connect()
+        n.statusMessage.connect(self.status.say)
+        n.picturesShown.connect(self.picturesShown)
+        n.mapShown.connect(self.mapShown)
+        self.feature_maps.channelSelected.connect(n.show_filter)
+        self.draw_panel.cleared.connect(n.drawing_cleared)
+        self.class_pictures_dock.visibilityChanged.connect(self._on_class_pictures_dock_visibility_changed)
+        self.embedding_dock.visibilityChanged.connect(self._on_embedding_dock_visibility_changed)
+        i.overlays.gradCamShown.connect(self.gradCamShown)
         self.export_flow.errorRaised.connect(self._show_error)
         self.export_flow.statusMessage.connect(self.status.say)
         self._on_controller_job_changed(c.job)
@@ -227,6 +242,14 @@ class MainWindow(RetranslateMixin, QMainWindow):
                 "No model to classify with yet: train one, or open a model file (File › Open model…)."))
 
     @Slot()
+    @Slot(bool)
+    def _on_class_pictures_dock_visibility_changed(self, visible: bool):
+        self.insight.set_visible("classes", visible)
+
+    @Slot(bool)
+    def _on_embedding_dock_visibility_changed(self, visible: bool):
+        self.insight.set_visible("map", visible)
+
     def _on_draw_cleared(self):
         self.controller.forget_drawing()
         self.feature_maps.blank()
@@ -424,4 +447,5 @@ class MainWindow(RetranslateMixin, QMainWindow):
             self._gc_engaged = False
             gc_guard.collector().release()
         self.improve.close()
+        self.insight.close()
         super().closeEvent(event)

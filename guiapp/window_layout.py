@@ -19,7 +19,7 @@ from guiapp import window_dialogs as dialogs
 from guiapp.canvas import CANVAS_SIZE
 from guiapp.i18n import LanguageMenu
 
-LAYOUT_VERSION = 2  # saved dock states of older versions (before the adaptive default) are dropped
+LAYOUT_VERSION = 3  # saved dock states of older versions (before the adaptive default) are dropped
 MAXIMISE_UP_TO = QSize(1920, 1200)  # on a screen up to this size the window opens maximised
 LARGE_WINDOW = QSize(1800, 1100)  # on a larger screen it opens at this size, centred
 TOP_SHARE = 0.5  # the plots and the Draw dock take at least this share of the height, the feature maps the rest
@@ -39,6 +39,8 @@ DOCK_TITLES = {
     "learnDock": QT_TRANSLATE_NOOP("MainWindow", "Learn: convolution"),
     "evaluationDock": QT_TRANSLATE_NOOP("MainWindow", "Evaluation"),
     "teachDock": QT_TRANSLATE_NOOP("MainWindow", "Teach"),
+    "classPicturesDock": QT_TRANSLATE_NOOP("MainWindow", "Class pictures"),
+    "embeddingDock": QT_TRANSLATE_NOOP("MainWindow", "Inner space"),
 }
 MENU_TITLES = {
     "fileMenu": QT_TRANSLATE_NOOP("MainWindow", "&File"),
@@ -145,7 +147,12 @@ def setup_docks(window) -> None:
     window.tabifyDockWidget(window.model_dock, window.dataset_dock)
     window.tabifyDockWidget(window.dataset_dock, window.learn_dock)
     window.tabifyDockWidget(window.learn_dock, window.evaluation_dock)
+    window.class_pictures_dock = _dock(window, "classPicturesDock", _scrolled(window.insight.pictures_view),
+                                       Qt.BottomDockWidgetArea)
+    window.embedding_dock = _dock(window, "embeddingDock", window.insight.map_view, Qt.BottomDockWidgetArea)
     window.tabifyDockWidget(window.evaluation_dock, window.teach_dock)
+    window.tabifyDockWidget(window.teach_dock, window.class_pictures_dock)
+    window.tabifyDockWidget(window.class_pictures_dock, window.embedding_dock)
     window.training_dock.raise_()
     window.feature_dock.raise_()
     window._default_state = window.saveState(LAYOUT_VERSION)

@@ -24,10 +24,11 @@ class Request:
 
     generation: int
     image: np.ndarray
+    digit: int | None = None  # the digit to explain (Grad-CAM's "why not 3?"); None = the predicted one
 
     @classmethod
-    def of(cls, generation: int, image) -> "Request":
-        return cls(int(generation), np.asarray(image, dtype=np.float32))
+    def of(cls, generation: int, image, digit: int | None = None) -> "Request":
+        return cls(int(generation), np.asarray(image, dtype=np.float32), digit)
 
 
 class NewestWins:
