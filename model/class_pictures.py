@@ -100,7 +100,7 @@ class PictureSearch:
         head, to_logits = network_parts.logit_head(model)
         by_name = {layer.name: layer for layer in model.layers}
         maps = [tensor for name in layers for tensor in (by_name[name].input, by_name[name].output)]
-        self._probe = keras.Model(model.inputs, [head, model.outputs[0]] + maps)
+        self._probe = keras.Model(network_parts.model_input(model), [head, model.outputs[0]] + maps)
         self._layers = layers
 
         class_mask = np.zeros((n, NUM_CLASSES), np.float32)
@@ -162,7 +162,7 @@ class PictureSearch:
     def pictures(self) -> list[Picture]:
         """The current images (valid mid-way too) with the model's answers for them, from one forward pass."""
         images = self._image.numpy()
-        outputs = self._probe.predict_on_batch(images)
+        outputs = [np.asarray(out) for out in self._probe(images, training=False)]  # no new trace per search
         probs = np.asarray(outputs[1], dtype=np.float64)
         out = []
         for i, t in enumerate(self.targets):

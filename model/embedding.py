@@ -1,10 +1,11 @@
 """The inner space: a 2-D map of the network's penultimate representation of 2,000 fixed test images.
 
 The representation is the input of the final Dense (softmax) layer (:func:`feature_layer`; the 64-unit Dense of the
-seed network). The map is PCA by default (numpy SVD: exact, a few ms for 2,000 x 64, so it is redone at every epoch)
-or t-SNE on demand (scikit-learn, run in stages for progress and stopping). Each new map is aligned to the previous
-one by an orthogonal Procrustes fit with scale, shift and reflection allowed (Schönemann 1966), so the points stay
-put between epochs and only move as much as the network's representation does.
+seed network). The map is PCA by default (exact: the leading eigenvectors of the features' d x d scatter matrix, the
+same axes as an SVD of the n x d features; a few ms for 2,000 x 64, so it is redone at every epoch) or t-SNE on
+demand (scikit-learn, run in stages for progress and stopping). Each new map is aligned to the previous one by an
+orthogonal Procrustes fit with scale, shift and reflection allowed (Schönemann 1966), so the points stay put between
+epochs and only move as much as the network's representation does.
 
 :meth:`Embedding.project` places new feature vectors (the drawing's) on the same map: exactly for PCA (the same
 affine map as the points), approximately for t-SNE (which has no map for new points).
@@ -23,7 +24,7 @@ from model.errors import DigitTrainerError
 POINTS = 2000
 NUM_CLASSES = 10
 NEIGHBOURS = 8  # t-SNE's placing of new points: the k nearest images in feature space
-TSNE_STAGES = 5  # one with early exaggeration, then plain stages, each started from the last
+TSNE_STAGES = 4  # one with early exaggeration, then plain stages, each started from the last: 1,000 iterations
 TSNE_STAGE_ITERATIONS = 250  # scikit-learn's smallest max_iter
 TSNE_PERPLEXITY = 30.0
 MIN_POINTS = 3
@@ -73,7 +74,7 @@ class FeatureCollector:
         if source is None:
             raise DigitTrainerError("embedding.no_features")
         self.layer = source[0].name
-        self._probe = keras.Model(model.inputs, [source[1], model.outputs[0]])
+        self._probe = keras.Model(network_parts.model_input(model), [source[1], model.outputs[0]])
         self._images = images
         self._chunk = max(1, int(chunk))
         self._done = 0
@@ -86,7 +87,8 @@ class FeatureCollector:
 
         if not self.done:
             x = as_batch(self._images[self._done : self._done + self._chunk])
-            features, probs = self._probe.predict_on_batch(x)
+            # A plain call, not predict_on_batch: that traces a new function for every new collector (every epoch)
+            features, probs = self._probe(x, training=False)
             self._features.append(np.asarray(features, dtype=np.float32).reshape(len(x), -1))
             self._probs.append(np.asarray(probs, dtype=np.float32))
             self._done += len(x)
@@ -152,11 +154,15 @@ def pca_embedding(features, labels, predicted, confidence, indices, layer, previ
     """The PCA map of ``features`` (n, d), aligned to ``previous`` when given (see module docstring)."""
     f = _check(features)
     centre = f.mean(axis=0)
-    _, s, vt = np.linalg.svd(f - centre, full_matrices=False)
+    # The eigenvectors of the d x d scatter matrix are the SVD's right singular vectors: the same axes, a d x d
+    # problem instead of n x d (about 1 ms instead of 10 for 2,000 x 64).
+    values, vectors = np.linalg.eigh((f - centre).T @ (f - centre))
+    values, vectors = values[::-1].clip(min=0.0), vectors[:, ::-1]
     basis = np.zeros((f.shape[1], 2))
-    basis[:, : min(2, vt.shape[0])] = vt[:2].T
-    total = float((s**2).sum())
-    explained = float((s[:2] ** 2).sum() / total) if total > 0 else 0.0
+    basis[:, : min(2, f.shape[1])] = vectors[:, :2]
+    basis *= np.where(basis.sum(axis=0) < 0, -1.0, 1.0)  # a fixed sign for each axis (eigh's is arbitrary)
+    total = float(values.sum())
+    explained = float(values[:2].sum() / total) if total > 0 else 0.0
     a, b = _alignment((f - centre) @ basis, indices, previous)
     linear, shift = basis @ a, b
     return Embedding("pca", ((f - centre) @ linear + shift).astype(np.float32), np.asarray(labels),
@@ -173,7 +179,7 @@ def tsne_embedding(features, labels, predicted, confidence, indices, layer, prev
     started from the last one's points: the first with early exaggeration (12, scikit-learn's default), the others
     without, all with the learning rate the whole run would use (n / 48, at least 50). Each stage recomputes the
     affinities (cheap next to the optimisation) and restarts the momentum at 0.5, so the result is close to, not
-    identical with, one 1,250-iteration run. Pure numpy/scikit-learn: any thread may run it.
+    identical with, one 1,000-iteration run (scikit-learn's default length). Pure numpy/scikit-learn: any thread may run it.
     """
     from sklearn.manifold import TSNE
 

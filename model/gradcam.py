@@ -48,7 +48,8 @@ class _CamModel:
         import tensorflow as tf
 
         head, to_logits = network_parts.logit_head(model)
-        probe = keras.Model(model.inputs, [model.get_layer(layer).output, head, model.outputs[0]])
+        probe = keras.Model(network_parts.model_input(model),
+                            [model.get_layer(layer).output, head, model.outputs[0]])
 
         def run(x, digit):
             with tf.GradientTape() as tape:

@@ -19,6 +19,12 @@ SKIPPED_KINDS = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoi
 CONV_KINDS = ("Conv2D",)
 
 
+def model_input(model):
+    """The inputs to build a sub-model on: the single input itself when there is one, so that calling the sub-model
+    with one array matches its structure (Keras warns about a list of one otherwise)."""
+    return model.inputs[0] if len(model.inputs) == 1 else model.inputs
+
+
 def conv_layers(model) -> list:
     """The model's Conv2D layers, in order."""
     return [layer for layer in model.layers if type(layer).__name__ in CONV_KINDS]
