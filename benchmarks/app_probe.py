@@ -6,7 +6,8 @@ Modes
     Draws a pen digit on the canvas (it stays there, so the window classifies it and shows its feature maps all
     through the run, as it does for a user), then trains the seed recipe through the window (live plots and all)
     while a 10 ms heartbeat QTimer runs on the GUI thread (from two seconds before the training starts, as an idle
-    baseline). Reports the epoch times, the test accuracy, the heartbeat's lateness (overall, per engine phase, the
+    baseline). ``--show map`` (or ``pictures``) brings the inner-space map (or the class pictures) to the front
+    first and waits for it, so it is recomputed at every epoch of the run; the updates during the run are counted. Reports the epoch times, the test accuracy, the heartbeat's lateness (overall, per engine phase, the
     worst stalls) and the peak memory. ``--no-drawing`` trains with an empty canvas.
 ``latency``
     Replays real pen digits (UCI pendigits, held-out writers) on the canvas as mouse drags and times each digit from
@@ -15,7 +16,7 @@ Modes
 
 Waiting is done by Qt event loops that end on a signal, never by spinning ``processEvents``.
 
-Usage: ``python benchmarks/app_probe.py train --epochs 2 [--limit N] [--model M.keras] [--no-drawing]``
+Usage: ``python benchmarks/app_probe.py train --epochs 2 [--limit N] [--model M.keras] [--no-drawing] [--show map]``
        ``python benchmarks/app_probe.py latency --digits 100 [--model M.keras]``
 """
 
@@ -219,6 +220,14 @@ def run_train(args):
     _app, window, rec = open_window(args)
     if args.drawing:
         draw_and_time(window, rec, ReleaseClock(window.draw_panel.canvas), pen_digits(1)[0])
+    updates = []  # (time, view) of each insight view update shown
+    if args.show:
+        dock, shown = {"map": (window.embedding_dock, window.mapShown),
+                       "pictures": (window.class_pictures_dock, window.picturesShown)}[args.show]
+        shown.connect(lambda *_: (updates.append(time.perf_counter()), rec.changed.emit()))
+        dock.raise_()
+        if not wait_for(rec.changed, lambda: len(updates) > 0, 300):
+            raise SystemExit(f"the {args.show} view was not shown within 300 s")
     cfg = recipe("seed", epochs=args.epochs, validation_split=0, limit_train=args.limit)
     beat = Heartbeat()
     beat.timer.start()
@@ -241,6 +250,8 @@ def run_train(args):
             "epochs": args.epochs,
             "n_train": args.limit or 60000,
             "drawing_on_canvas": args.drawing,
+            "view_shown": args.show or None,
+            "view_updates_during_run": sum(t0 < t <= rec.finished_at for t in updates),
             "epoch_seconds": [r.seconds for r in rec.epochs],
             "test_accuracy": None if result is None else result.test_accuracy,
             "run_seconds": rec.finished_at - t0,
@@ -341,6 +352,8 @@ def main(argv=None):
     p.add_argument("--digits", type=int, default=100, help="digits drawn idle, and again during training")
     p.add_argument("--no-drawing", dest="drawing", action="store_false",
                    help="train: leave the canvas empty (by default a pen digit is drawn first and kept)")
+    p.add_argument("--show", choices=("map", "pictures"),
+                   help="train: bring this insight view to the front first (it then follows every epoch)")
     args = p.parse_args(argv)
     try:
         {"train": run_train, "latency": run_latency}[args.mode](args)

@@ -1,4 +1,5 @@
-"""One channel of a layer enlarged, on its own colour scale, with its value range: the feature maps' close-up."""
+"""One channel of a layer enlarged, on its own colour scale, with its value range and, for a convolution, the
+picture its filter responds to most: the feature maps' close-up."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLay
 
 from guiapp.i18n import RetranslateMixin
 from guiapp.layer_maps import ACTIVATION_CMAP, BAR_WIDTH, style_image_plot, title_label
+from guiapp.qimage import gray_pixmap
 from guiapp.ranges import value_range
 from guiapp.theme import PaletteFollower
 
 DETAIL_PX = 220
+PICTURE_PX = 56  # the filter's picture, beside its caption
 
 
 class ChannelDetail(RetranslateMixin, QFrame):
@@ -38,6 +41,12 @@ class ChannelDetail(RetranslateMixin, QFrame):
         close.clicked.connect(self.closed)
         self.range = QLabel()
         self.range.setWordWrap(True)
+        self.picture = QLabel()  # the filter's picture (model.class_pictures), once computed
+        self.picture.setObjectName("filterPictureInDetail")
+        self.picture.setFixedSize(PICTURE_PX, PICTURE_PX)
+        self.picture_caption = QLabel()
+        self.picture_caption.setWordWrap(True)
+        self._picture_state = None  # None: no row; "computing"; "shown"
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.setFixedHeight(DETAIL_PX)
         vb = self.glw.addViewBox(row=0, col=0)
@@ -59,19 +68,43 @@ class ChannelDetail(RetranslateMixin, QFrame):
         layout.addLayout(head)
         layout.addWidget(self.glw)
         layout.addWidget(self.range)
+        row = QHBoxLayout()
+        row.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.picture_caption, 1)
+        layout.addLayout(row)
         layout.addStretch(1)
+        self.set_picture(None)
         PaletteFollower(self, lambda: style_image_plot(self.glw, self.bar))
         self.retranslate()
 
     def retranslate(self) -> None:
         """The close button's tooltip and the value range in the current language (the title is the view's)."""
         self.close_button.setToolTip(self.tr("Close the enlarged view"))
+        if self._picture_state == "computing":
+            self.picture_caption.setText(self.tr("Finding the picture this filter responds to most…"))
+        elif self._picture_state == "shown":
+            self.picture_caption.setText(self.tr(
+                "What this filter responds to most: an input changed step by step to raise this channel"))
         if self._stats is None:
             self.range.clear()
             return
         low, high, mean = self._stats
         self.range.setText(self.tr("min {low:.3g} · max {high:.3g} · mean {mean:.3g}").format(low=low, high=high,
                                                                                                mean=mean))
+
+    def set_picture(self, image: np.ndarray | None, computing: bool = False) -> None:
+        """Show the filter's picture (28x28 in [0, 1]); None with ``computing`` says it is on its way, else hides."""
+        self._picture_state = "shown" if image is not None else ("computing" if computing else None)
+        if image is not None:
+            self.picture.setPixmap(gray_pixmap(image, PICTURE_PX))
+        else:
+            self.picture.clear()
+        self.picture.setVisible(image is not None)
+        self.picture_caption.setVisible(self._picture_state is not None)
+        self.retranslate()
+
+    def picture_shown(self) -> bool:
+        return self._picture_state == "shown"
 
     def show_channel(self, title: str, img: np.ndarray) -> None:
         """Show ``img`` (h, w) under ``title``, its colour scale spanning its own finite values."""

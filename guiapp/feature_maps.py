@@ -54,6 +54,7 @@ class FeatureMapView(RetranslateMixin, QWidget):
         self._layers: list[MosaicLayer | UnitBars | None] = []  # one per layer shown; None until it is made
         self._arrays: list[np.ndarray] = []  # the values last shown, for a layer made later
         self._maps: dict[str, np.ndarray] = {}
+        self._kinds: dict[str, str] = {}  # layer name -> Keras class name
         self._selected: tuple[str, int] | None = None
         self._blanked = False
         self._build_timer = QTimer(self)
@@ -130,6 +131,7 @@ class FeatureMapView(RetranslateMixin, QWidget):
         self._placeholder.setVisible(not self._layers)
         self._maps = {layer_name: values for (layer_name, _kind, _shape), values in zip(signature, arrays)
                       if values.ndim == 3}
+        self._kinds = {layer_name: kind for layer_name, kind, _shape in signature}
         for layer, values in zip(self._layers, arrays):
             if layer is not None:
                 self._show_values(layer, values)
@@ -176,9 +178,17 @@ class FeatureMapView(RetranslateMixin, QWidget):
         """Enlarge channel ``channel`` of layer ``name`` (as a click on it does)."""
         if name not in self._maps or not 0 <= channel < self._maps[name].shape[-1]:
             raise ValueError(f"no channel {channel} in a layer named {name!r}")
+        if self._selected != (name, channel):
+            self._detail.set_picture(None, computing=self._kinds.get(name) == "Conv2D")
         self._selected = (name, channel)
         self._show_detail()
         self.channelSelected.emit(name, channel)
+
+    def set_filter_picture(self, name: str, channel: int, image: np.ndarray) -> None:
+        """The picture filter ``channel`` of layer ``name`` responds to most: shown in the close-up if it is that
+        channel's."""
+        if self._selected == (name, channel):
+            self._detail.set_picture(image)
 
     def selected_channel(self) -> tuple[str, int] | None:
         return self._selected

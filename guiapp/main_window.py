@@ -169,6 +169,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         n.statusMessage.connect(self.status.say)
         n.picturesShown.connect(self.picturesShown)
         n.mapShown.connect(self.mapShown)
+        n.filterShown.connect(self._on_insight_filter_shown)
         self.feature_maps.channelSelected.connect(n.show_filter)
         self.draw_panel.cleared.connect(n.drawing_cleared)
         self.class_pictures_dock.visibilityChanged.connect(self._on_class_pictures_dock_visibility_changed)
@@ -242,6 +243,10 @@ class MainWindow(RetranslateMixin, QMainWindow):
                 "No model to classify with yet: train one, or open a model file (File › Open model…)."))
 
     @Slot()
+    @Slot(object)
+    def _on_insight_filter_shown(self, picture):
+        self.feature_maps.set_filter_picture(picture.target.layer, picture.target.channel, picture.image)
+
     @Slot(bool)
     def _on_class_pictures_dock_visibility_changed(self, visible: bool):
         self.insight.set_visible("classes", visible)

@@ -10,13 +10,16 @@ whose maps are larger than 1x1) the toggle is unticked and its tooltip and the s
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtWidgets import QCheckBox, QComboBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
 
 from guiapp import i18n
 from model import saliency
 
 PREDICTED = -1  # the selector's first entry: explain the predicted digit
+GRAD_CAM_FLOOR = 0.2  # Grad-CAM values below this are not coloured
+GRAD_CAM_ALPHA = 0.6  # the strongest colour's opacity
 
 
 class OverlayControls(QObject):
@@ -44,6 +47,11 @@ class OverlayControls(QObject):
         for digit in range(10):
             self.grad_cam_combo.addItem(str(digit), digit)
         self.grad_cam_combo.setEnabled(False)
+        self.note = _named(QLabel(), "overlayNote")  # a line for a learner: what the colours over the drawing mean
+        self.note.setWordWrap(True)
+        self.note.setEnabled(False)  # the palette's quieter text colour, like the canvas hint
+        self.note.hide()
+        self._shown = None  # the Saliency or GradCam drawn over the canvas
         self._unavailable = None  # the Message saying why Grad-CAM cannot apply to the model in use
         self.retranslate()
         i18n.notifier().languageChanged.connect(self._on_language_changed)
@@ -60,6 +68,26 @@ class OverlayControls(QObject):
             "Which digit to explain: the network's answer, or any digit (\u201cwhy not 3?\u201d)"
         ))
         self._render_grad_cam_tip()
+        self._render_note()
+
+    def _render_note(self) -> None:
+        shown = self._shown
+        if shown is None:
+            self.note.hide()
+            self.note.clear()
+            return
+        if hasattr(shown, "layer"):  # a GradCam
+            text = self.tr("Warm colours: where the maps of {layer} hold evidence for {digit}.").format(
+                layer=shown.layer, digit=shown.digit)
+        else:
+            text = self.tr("Warm colours: the pixels whose change would move the answer {digit} most.").format(
+                digit=shown.digit)
+        self.note.setText(text)
+        self.note.show()
+
+    def _set_shown(self, result) -> None:
+        self._shown = result
+        self._render_note()
 
     def _render_grad_cam_tip(self) -> None:
         if self._unavailable is not None:
@@ -84,6 +112,11 @@ class OverlayControls(QObject):
         self.saliency_toggle.toggled.connect(self._on_saliency_toggle_toggled)
         self.grad_cam_toggle.toggled.connect(self._on_grad_cam_toggle_toggled)
         self.grad_cam_combo.currentIndexChanged.connect(self._on_grad_cam_combo_current_index_changed)
+        self.canvas.cleared.connect(self._on_canvas_cleared)
+
+    @Slot()
+    def _on_canvas_cleared(self) -> None:
+        self._set_shown(None)
 
     # State ---------------------------------------------------------------------------------------------------
     def grad_cam_digit(self) -> int | None:
@@ -110,6 +143,7 @@ class OverlayControls(QObject):
             self._request()
         elif not self.grad_cam_toggle.isChecked():
             self.canvas.set_overlay(None)
+            self._set_shown(None)
 
     @Slot(bool)
     def _on_grad_cam_toggle_toggled(self, on: bool) -> None:
@@ -119,6 +153,7 @@ class OverlayControls(QObject):
             self._request()
         elif not self.saliency_toggle.isChecked():
             self.canvas.set_overlay(None)
+            self._set_shown(None)
 
     @Slot(int)
     def _on_grad_cam_combo_current_index_changed(self, _index: int) -> None:
@@ -128,6 +163,8 @@ class OverlayControls(QObject):
     # From the controller -------------------------------------------------------------------------------------
     @Slot(object, object)
     def _on_prediction_ready(self, _prediction, _x) -> None:
+        if not self.canvas.has_overlay():
+            self._set_shown(None)  # the drawing changed (or was cleared): the map went with it
         self._request()
 
     @Slot(int, object)
@@ -135,13 +172,19 @@ class OverlayControls(QObject):
         if not self.saliency_toggle.isChecked() or not self._shows_answer():
             return
         self.canvas.set_overlay(saliency.heat_rgba(saliency.to_canvas(result.values, self.canvas.image())))
+        self._set_shown(result)
         self.saliencyShown.emit(result)
 
     @Slot(int, object)
     def _on_grad_cam_ready(self, _generation: int, result) -> None:
         if not self.grad_cam_toggle.isChecked() or not self._shows_answer():
             return
-        self.canvas.set_overlay(saliency.heat_rgba(saliency.to_canvas(result.values, self.canvas.image())))
+        values = saliency.to_canvas(result.values, self.canvas.image())
+        # Grad-CAM's map is coarse (3x3 in the seed network) and seldom exactly 0: its weakest fifth is left
+        # clear and the colour kept lighter than saliency's, so the strokes stay visible under it.
+        values = np.clip((values - GRAD_CAM_FLOOR) / (1 - GRAD_CAM_FLOOR), 0, 1)
+        self.canvas.set_overlay(saliency.heat_rgba(values, max_alpha=GRAD_CAM_ALPHA))
+        self._set_shown(result)
         self.gradCamShown.emit(result)
 
     @Slot(str, object)

@@ -24,7 +24,7 @@ CLASSES = "classes"  # the ten class pictures
 FILTER = "filter"  # the picture of one filter
 PICTURE_KINDS = (CLASSES, FILTER)
 PARTIAL_EVERY = 0.2  # pictures mid-search are shown at every fifth of the steps
-MAP_CHUNK = 200  # test images per slice of the map's features
+MAP_CHUNK = 64  # test images per step of the map's features: a forward pass, cheaper than one training batch
 
 
 @dataclass
@@ -147,7 +147,7 @@ class InsightWork:
         self._searches[kind] = (search, PARTIAL_EVERY)
 
     def _start_map(self) -> None:
-        from model.embedding import sample_indices
+        from model.embedding import FeatureCollector, sample_indices
 
         self._collector = None
         if self.session.dataset_source is None:  # none loaded: say so rather than start a download
@@ -158,13 +158,13 @@ class InsightWork:
             self._unavailable("map", Message("insight.no_dataset"))
             return
         indices = sample_indices(raw.y_test)
+        if self.session.model is None:
+            self._unavailable("map", Message("insight.no_model"))
+            return
         try:
-            collector = self.session.feature_collector(raw.x_test[indices])
+            collector = FeatureCollector(self.session.model, raw.x_test[indices], chunk=MAP_CHUNK)
         except DigitTrainerError as exc:
             self._unavailable("map", exc.message)
-            return
-        if collector is None:
-            self._unavailable("map", Message("insight.no_model"))
             return
         if self._previous_map is not None and not _same_points(self._previous_map, indices):
             self._previous_map = None

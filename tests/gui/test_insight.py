@@ -123,6 +123,12 @@ def test_clicking_a_convolution_filter_shows_its_picture(make_window, qtbot, tes
     picture = shown.args[0]
     assert (picture.target.layer, picture.target.channel) == (conv, 2)
     assert picture.image.shape == (28, 28)
+    # Shown where it was clicked: in the feature maps' close-up, beside the channel.
+    qtbot.waitUntil(lambda: window.feature_maps.findChild(QWidget, "channelDetail").picture_shown(), timeout=10_000)
+    # A pooling layer has no filter: nothing is asked, and the close-up says nothing about a picture.
+    pool = next(row[0] for row in window.controller.model_info.summary if row[1] == "MaxPooling2D")
+    window.feature_maps.select_channel(pool, 0)
+    assert not window.feature_maps.findChild(QWidget, "channelDetail").picture_caption.isVisible()
 
 
 def test_the_map_places_the_drawing_at_the_projection_of_its_penultimate_activations(make_window, qtbot,
