@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "gui")]
 
 NEEDED = ("trainButton", "pauseButton", "stopButton", "trainingProgress", "drawCanvas", "clearButton",
-          "predictionLabel", "probabilityPlot", "preprocessedPreview", "lossPlot", "accuracyPlot")
+          "predictionLabel", "probabilityPlot", "preprocessedPreview", "lossPlot", "accuracyPlot", "saliencyToggle",
+          "gradCamToggle", "gradCamClassCombo")
 FIRST_MAPS = "featureMaps[0]"  # the first feature-map layer
 LONGEST_ANSWER = "predictionLabel[longest]"  # the label showing the longest answer it can give
 MIN_CANVAS = 280
