@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -27,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_util import data_path  # noqa: E402
+from bench_util import data_path
 
 
 def timed(fn, repeats: int) -> list[float]:
@@ -112,11 +113,14 @@ def main() -> None:
         [1000 * t for t in timed(lambda: predictor.predict(image), 200)])
     add("the same probe without it", "ms", [1000 * t for t in timed(lambda: without.predict_on_batch(x), 200)])
 
+    load = [round(x, 1) for x in os.getloadavg()]
     width = max(len(r[0]) for r in rows)
+    print(f"load average at the end (1, 5, 15 min): {load[0]}, {load[1]}, {load[2]} on {os.cpu_count()} cores")
     print(f"{'figure'.ljust(width)}  {'median':>9}  n")
     for name, unit, value, n in rows:
         print(f"{name.ljust(width)}  {value:7.3f} {unit:<2} {n}")
-    print(json.dumps({"figures": [{"name": n, "unit": u, "median": v, "n": k} for n, u, v, k in rows]}))
+    print(json.dumps({"load_average": load, "figures": [{"name": n, "unit": u, "median": v, "n": k}
+                                                          for n, u, v, k in rows]}))
 
 
 if __name__ == "__main__":

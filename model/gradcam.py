@@ -54,17 +54,20 @@ class _CamModel:
         def run(x, digit):
             with tf.GradientTape() as tape:
                 maps, h, probs = probe(x, training=False)
-                score = tf.gather(to_logits(h), digit, axis=1)
+                logits = to_logits(h)
+                # digit -1: the predicted one, found in the same call
+                digit = tf.where(digit < 0, tf.argmax(probs[0], output_type=tf.int32), digit)
+                score = tf.gather(logits, digit, axis=1)
             grads = tape.gradient(score, maps)
-            return maps, grads, probs
+            return maps, grads, probs, digit
 
         self._run = tf.function(run)
 
     def __call__(self, x: np.ndarray, digit: int):
         import tensorflow as tf
 
-        maps, grads, probs = self._run(tf.constant(x), tf.constant(digit, tf.int32))
-        return maps.numpy(), grads.numpy(), probs.numpy()
+        maps, grads, probs, digit = self._run(tf.constant(x), tf.constant(digit, tf.int32))
+        return maps.numpy(), grads.numpy(), probs.numpy(), int(digit)
 
 
 _CACHE: dict = {}  # "last" -> (model, layer, _CamModel): only the last, so another model frees the old one
@@ -83,9 +86,7 @@ def grad_cam(model, image: np.ndarray, digit: int | None = None) -> GradCam:
         raise DigitTrainerError("gradcam.bad_digit", digit=digit)
     cam = _cam_model(model, layer)
     x = np.asarray(image, dtype=np.float32).reshape(1, 28, 28, 1)
-    if digit is None:
-        digit = int(np.asarray(model(x, training=False))[0].argmax())
-    maps, grads, probs = cam(x, int(digit))
+    maps, grads, probs, digit = cam(x, -1 if digit is None else int(digit))
     weights = grads[0].mean(axis=(0, 1))  # alpha_k: the spatial mean of the gradients
     coarse = np.maximum((maps[0] * weights).sum(axis=-1), 0.0)
     peak = coarse.max()
