@@ -74,6 +74,7 @@ class DrawPanel(RetranslateMixin, QWidget):
         self.message.setMaximumWidth(self.canvas.width())
         self._compact = False
         self._error = ""  # the dropped file's problem under the canvas ("" shows the hint)
+        self._note = ""  # what the colours over the canvas mean, shown in the hint's place
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.clear_button)
@@ -158,9 +159,20 @@ class DrawPanel(RetranslateMixin, QWidget):
             self._empty = True
             self.cleared.emit()
 
+    def set_note(self, text: str | None) -> None:
+        """Say what the map over the canvas shows (saliency, Grad-CAM) in the hint's place; None brings the hint
+        back. A dropped file's problem stays until the next stroke."""
+        self._note = text or ""
+        if not self._error:
+            self._show_hint()
+
+    def note(self) -> str:
+        return self._note
+
     def _show_hint(self) -> None:
         self._error = ""
-        self.message.setText(self.tr("Right-click clears · Ctrl+Z undoes · drop an image file to classify it"))
+        self.message.setText(self._note or self.tr(
+            "Right-click clears · Ctrl+Z undoes · drop an image file to classify it"))
         self.message.setStyleSheet("color: palette(mid);")
         self.message.setVisible(not self._compact)
 

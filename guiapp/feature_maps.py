@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QStyle, QVBoxLayout, QWidget
 
 from guiapp.channel_detail import ChannelDetail
 from guiapp.i18n import RetranslateMixin
@@ -77,12 +77,21 @@ class FeatureMapView(RetranslateMixin, QWidget):
         self._scroll.setWidget(self._content)
         self._scroll.viewport().installEventFilter(self)
         self._detail = ChannelDetail()
-        self._detail.hide()
         self._detail.closed.connect(self._on_detail_closed)
+        # Scrolled, so that the close-up never makes the dock taller than the band the layout gives it.
+        self._detail_area = QScrollArea()
+        self._detail_area.setObjectName("channelDetailArea")
+        self._detail_area.setWidgetResizable(True)
+        self._detail_area.setFrameShape(QFrame.Shape.NoFrame)
+        self._detail_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._detail_area.setWidget(self._detail)
+        bar = self._detail_area.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self._detail_area.setFixedWidth(self._detail.width() + bar)
+        self._detail_area.hide()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._scroll, 1)
-        layout.addWidget(self._detail, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self._detail_area, 0)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -144,7 +153,7 @@ class FeatureMapView(RetranslateMixin, QWidget):
         for layer in self._built():
             layer.hide()
         self._selected = None
-        self._detail.hide()
+        self._detail_area.hide()
         self._placeholder.show()
 
     def clear(self) -> None:
@@ -155,7 +164,7 @@ class FeatureMapView(RetranslateMixin, QWidget):
         self._signature = None
         self._maps.clear()
         self._selected = None
-        self._detail.hide()
+        self._detail_area.hide()
         self._placeholder.show()
 
     def building(self) -> bool:
@@ -281,7 +290,7 @@ class FeatureMapView(RetranslateMixin, QWidget):
             self._on_detail_closed()
             return
         self._detail.show_channel(self._detail_title(), maps[..., channel])
-        self._detail.show()
+        self._detail_area.show()
 
     def _detail_title(self) -> str:
         name, channel = self._selected
@@ -296,7 +305,7 @@ class FeatureMapView(RetranslateMixin, QWidget):
     @Slot()
     def _on_detail_closed(self) -> None:
         self._selected = None
-        self._detail.hide()
+        self._detail_area.hide()
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self._scroll.viewport() and event.type() == QEvent.Type.Resize:

@@ -92,7 +92,6 @@ class ImproveController(QObject):
         explain.addWidget(self.overlays.grad_cam_combo)
         explain.addStretch(1)
         column.addLayout(explain)
-        column.addWidget(self.overlays.note)
         column.addWidget(self.label_bar)
 
     def connect(self) -> None:

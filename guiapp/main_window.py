@@ -175,6 +175,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.class_pictures_dock.visibilityChanged.connect(self._on_class_pictures_dock_visibility_changed)
         self.embedding_dock.visibilityChanged.connect(self._on_embedding_dock_visibility_changed)
         i.overlays.gradCamShown.connect(self.gradCamShown)
+        i.overlays.noteChanged.connect(self.draw_panel.set_note)
         self.export_flow.errorRaised.connect(self._show_error)
         self.export_flow.statusMessage.connect(self.status.say)
         self._on_controller_job_changed(c.job)

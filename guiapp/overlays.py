@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
+from PySide6.QtWidgets import QCheckBox, QComboBox
 
 from guiapp import i18n
 from model import saliency
@@ -30,11 +30,13 @@ class OverlayControls(QObject):
     saliencyShown(object)  a model.saliency.Saliency is drawn over the canvas
     gradCamShown(object)   a model.gradcam.GradCam is drawn over the canvas
     statusMessage(str)     a line for the status bar (why Grad-CAM cannot apply)
+    noteChanged(str)       a line for a learner under the canvas: what the colours mean ("" once none show)
     """
 
     saliencyShown = Signal(object)
     gradCamShown = Signal(object)
     statusMessage = Signal(str)
+    noteChanged = Signal(str)
 
     def __init__(self, controller, canvas, parent=None):
         super().__init__(parent)
@@ -47,10 +49,6 @@ class OverlayControls(QObject):
         for digit in range(10):
             self.grad_cam_combo.addItem(str(digit), digit)
         self.grad_cam_combo.setEnabled(False)
-        self.note = _named(QLabel(), "overlayNote")  # a line for a learner: what the colours over the drawing mean
-        self.note.setWordWrap(True)
-        self.note.setEnabled(False)  # the palette's quieter text colour, like the canvas hint
-        self.note.hide()
         self._shown = None  # the Saliency or GradCam drawn over the canvas
         self._unavailable = None  # the Message saying why Grad-CAM cannot apply to the model in use
         self.retranslate()
@@ -73,8 +71,7 @@ class OverlayControls(QObject):
     def _render_note(self) -> None:
         shown = self._shown
         if shown is None:
-            self.note.hide()
-            self.note.clear()
+            self.noteChanged.emit("")
             return
         if hasattr(shown, "layer"):  # a GradCam
             text = self.tr("Warm colours: where the maps of {layer} hold evidence for {digit}.").format(
@@ -82,8 +79,7 @@ class OverlayControls(QObject):
         else:
             text = self.tr("Warm colours: the pixels whose change would move the answer {digit} most.").format(
                 digit=shown.digit)
-        self.note.setText(text)
-        self.note.show()
+        self.noteChanged.emit(text)
 
     def _set_shown(self, result) -> None:
         self._shown = result

@@ -46,6 +46,7 @@ def test_grad_cam_explains_the_answer_then_any_digit_picked(make_window, qtbot, 
     assert cam.digit == cam.predicted  # "its answer" by default
     assert cam.values.shape == (28, 28) and cam.values.max() > 0
     assert window.draw_panel.canvas.has_overlay()
+    assert cam.layer in window.draw_panel.note()  # a line for a learner says what the colours show
     assert combo.isEnabled()
     other = (cam.predicted + 3) % 10
     with qtbot.waitSignal(window.gradCamShown, timeout=_TIMEOUT,
@@ -60,6 +61,8 @@ def test_grad_cam_explains_the_answer_then_any_digit_picked(make_window, qtbot, 
     assert not toggle.isChecked()
     toggle.setChecked(True)
     assert not saliency.isChecked()
+    toggle.setChecked(False)
+    assert not window.draw_panel.canvas.has_overlay() and window.draw_panel.note() == ""
 
 
 def test_grad_cam_shows_a_mistake_from_the_gallery(make_window, qtbot):
