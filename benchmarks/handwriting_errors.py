@@ -18,8 +18,8 @@ import numpy as np
 
 
 def main(argv=None):
-    from benchmarks.pendigits_eval import figures, parse_writers
-    from benchmarks.unsure_threshold import probabilities
+    from pendigits_eval import figures, parse_writers
+    from unsure_threshold import probabilities
     from model import pendigits
     from model.preprocess import to_mnist
 

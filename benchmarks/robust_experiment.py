@@ -18,7 +18,7 @@ import numpy as np
 
 
 def main(argv=None):
-    from benchmarks.pendigits_eval import parse_writers
+    from pendigits_eval import parse_writers
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default="../shared/data/mnist.npz")
@@ -58,7 +58,7 @@ def main(argv=None):
 
 
 def report(model, writers):
-    from benchmarks.unsure_threshold import probabilities_of
+    from unsure_threshold import probabilities_of
     from model import nondigits, pendigits
     from model.preprocess import to_mnist
 
@@ -71,7 +71,7 @@ def report(model, writers):
     right = p.argmax(1) == y
     print(f"pen writers {writers[0]}-{writers[-1]}: {right.mean():.4f} of {len(y)}; per class "
           + " ".join(f"{d}:{np.mean(right[y == d]):.3f}" for d in range(10)))
-    from benchmarks.unsure_threshold import table
+    from unsure_threshold import table
 
     table({"correct digits": p[right], "misread digits": p[~right], "non-digits": q})
     kinds = np.array([s.kind for s in shapes])

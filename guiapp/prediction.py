@@ -13,20 +13,20 @@ from guiapp.theme import PaletteFollower, scaled_font, style_plot, zoom
 from model.preprocess import FIELD, entropy
 
 UNSURE_MAX_PROB = 0.9
-"""A result whose winning probability is below this is flagged unsure.
-
-Measured with ``python benchmarks/unsure_threshold.py`` on the bundled model: pen digits of writers 25-30 (never
-trained on; 97.8 % read right) and 600 drawn non-digits (scribbles, crosses, hash signs, stars, zig-zags, spirals).
-Below 0.9 are 1.1 % of the correctly read digits, 33 % of the misread ones and 22 % of the non-digits; at 0.6 it
-would be 0.1 %, 9 % and 8 %. One false alarm in ninety correct answers is a fair price for catching a third of the
-mistakes. Softmax scores are not calibrated and the model has no "not a digit" class, so most non-digits still get
-a confident answer: the flag is a warning sign, not a guarantee.
-"""
+"""A result whose winning probability is below this is flagged unsure. Measured in resources/BUNDLED_MODEL.md
+("Unsure and not a digit") with ``python benchmarks/unsure_threshold.py``."""
 
 UNSURE_ENTROPY_BITS = 1.0
 """A result whose probabilities have more entropy than this (bits; 0 = certain, 3.32 = uniform over ten) is flagged
-unsure even if one class wins: the mass is spread over several digits. Same measurement: above 1.0 bit are 0.1 % of
-correct digits, 9 % of misread digits and 9 % of non-digits.
+unsure even if one class wins: the mass is spread over several digits."""
+
+NOT_DIGIT_INK = 250.0
+"""A model input (28x28, ink 0-1) holding more ink than this is not a digit: a dot, a full-canvas fill or a tight
+spiral, which :func:`model.preprocess.to_mnist` blows up to a 20 px block of ink. A backstop for models that were not
+trained on non-digits (the seed recipe's); the bundled model flags those shapes by its probabilities alone. Pen digits
+of writers 1-24 hold 104 (median) to 159 at the canvas' pen and 65 % of its height, at most 206 with the widest pen
+(40 px), at most 235 drawn at 35 % of the height; only digits drawn at 30 % of the height with the widest pen pass
+250 (8 %). Generated non-digits above 250: 99 % of dots, all fills, 79 % of spirals (benchmarks/unsure_threshold.py).
 """
 
 SECOND_GUESS_MIN = 0.2
@@ -38,19 +38,35 @@ PREVIEW_MAX_ZOOM = 1.0
 HEADLINE_SCALE = 1.8  # the answer's font, relative to the application font
 _WIN_BRUSH, _WIN_UNSURE_BRUSH, _OTHER_BRUSH = pg.mkBrush("#3d8ee6"), pg.mkBrush("#e69a3d"), pg.mkBrush("#8a8f98")
 
+SURE, UNSURE, NOT_A_DIGIT = "sure", "unsure", "not a digit"
 
-def is_unsure(probabilities: np.ndarray) -> bool:
-    """True when the top probability is below ``UNSURE_MAX_PROB`` or the entropy above ``UNSURE_ENTROPY_BITS``.
 
-    Output that is not a number (a diverged network) is unsure too.
+def verdict(probabilities: np.ndarray, preprocessed: np.ndarray | None = None) -> str:
+    """:data:`SURE`, :data:`UNSURE` or :data:`NOT_A_DIGIT` for one answer.
+
+    Not a digit: the model input ``preprocessed`` (if given) holds more ink than :data:`NOT_DIGIT_INK`, or the
+    probabilities are spread thin (unsure with no runner-up of :data:`SECOND_GUESS_MIN`). Unsure: the top probability
+    is below :data:`UNSURE_MAX_PROB` or the entropy above :data:`UNSURE_ENTROPY_BITS`. Output that is not a number
+    (a diverged network) is unsure.
     """
     p = np.ravel(probabilities)
     if not np.isfinite(p).all():
-        return True
-    return bool(p.max() < UNSURE_MAX_PROB or entropy(p) > UNSURE_ENTROPY_BITS)
+        return UNSURE
+    if preprocessed is not None and float(np.sum(preprocessed)) > NOT_DIGIT_INK:
+        return NOT_A_DIGIT
+    if not (p.max() < UNSURE_MAX_PROB or entropy(p) > UNSURE_ENTROPY_BITS):
+        return SURE
+    digit = int(p.argmax())
+    second = float(np.max(np.where(np.arange(p.size) == digit, -np.inf, p)))
+    return UNSURE if second >= SECOND_GUESS_MIN else NOT_A_DIGIT
 
 
-def result_text(probabilities: np.ndarray) -> str:
+def is_unsure(probabilities: np.ndarray, preprocessed: np.ndarray | None = None) -> bool:
+    """True when :func:`verdict` is not :data:`SURE`: the answer is flagged (unsure, or not a digit)."""
+    return verdict(probabilities, preprocessed) != SURE
+
+
+def result_text(probabilities: np.ndarray, preprocessed: np.ndarray | None = None) -> str:
     """'7  (98.2 %)', '4  (52 %, unsure — could be 9)' or '3  (30 %, unsure — not like any digit)'.
 
     The digit always comes first, so the answer can be read (and tested) the same way whether flagged or not.
@@ -63,9 +79,10 @@ def result_text(probabilities: np.ndarray) -> str:
     digit = int(p.argmax())
     second = int(np.where(np.arange(p.size) == digit, -np.inf, p).argmax())
     pct = 100 * float(p[digit])
-    if not is_unsure(p):
+    kind = verdict(p, preprocessed)
+    if kind == SURE:
         return f"{digit}  ({pct:.1f} %)"
-    if p[second] >= SECOND_GUESS_MIN:
+    if kind == UNSURE:
         return QCoreApplication.translate(
             "PredictionPanel", "{digit}  ({percent} %, unsure — could be {second})"
         ).format(digit=digit, percent=f"{pct:.0f}", second=second)
@@ -92,6 +109,7 @@ class PredictionPanel(RetranslateMixin, QWidget):
         self.setObjectName("predictionPanel")
         self._shown = np.zeros((FIELD, FIELD))
         self._probabilities = None  # the answer shown (None: nothing drawn); a str: a status such as set_busy's
+        self._input = None  # the model input of the answer shown, if it came with one (for the ink check)
 
         self.label = QLabel()
         self.label.setObjectName("predictionLabel")
@@ -191,7 +209,8 @@ class PredictionPanel(RetranslateMixin, QWidget):
         p = np.ravel(np.asarray(probabilities, dtype=np.float64))
         if p.size != 10:
             raise ValueError(f"expected 10 class probabilities, got {p.size}")
-        unsure = is_unsure(p)
+        self._input = None if preprocessed is None else np.asarray(preprocessed, dtype=np.float64)
+        unsure = is_unsure(p, self._input)
         digit = int(result_text(p)[0])
         self._show_answer(p)
         p = np.nan_to_num(p, nan=0.0, posinf=1.0, neginf=0.0)
@@ -204,7 +223,7 @@ class PredictionPanel(RetranslateMixin, QWidget):
     def _show_answer(self, p: np.ndarray) -> None:
         """The headline and its tooltip for the probabilities ``p``."""
         self._probabilities = p
-        text = result_text(p)
+        text = result_text(p, self._input)
         q = np.nan_to_num(p, nan=0.0, posinf=1.0, neginf=0.0)
         self.label.setText(text)
         self.label.setToolTip(self.tr(
@@ -217,9 +236,16 @@ class PredictionPanel(RetranslateMixin, QWidget):
         self._shown = np.asarray(img).reshape(FIELD, FIELD)
         self.preview.setPixmap(gray_pixmap(self._shown, FIELD * self._preview_scale()))
 
+    def verdict(self) -> str | None:
+        """The answer shown: :data:`SURE`, :data:`UNSURE` or :data:`NOT_A_DIGIT`; None when there is none."""
+        if self._probabilities is None or isinstance(self._probabilities, str):
+            return None
+        return verdict(self._probabilities, self._input)
+
     def show_empty(self) -> None:
         """Nothing drawn: no digit in the label, flat bars, black preview."""
         self._probabilities = None
+        self._input = None
         self.label.setText(self.tr("Draw a digit"))
         self.label.setToolTip("")
         self._bars.setOpts(height=np.zeros(10), brushes=[_OTHER_BRUSH] * 10)

@@ -129,11 +129,40 @@ def render(strokes: list[np.ndarray], size: int = 280, width: float | None = Non
     return img
 
 
+SLANT = 0.25  # largest shear added to a rendering (x moves by up to a quarter of the height)
+ASPECT = 0.15  # largest relative change of a rendering's width against its height
+TREMOR = 0.012  # a hand's smooth wobble, as a share of the digit's height
+
+
+def restyle(strokes: list[np.ndarray], rng) -> list[np.ndarray]:
+    """The same digit as another hand might draw it: slanted, narrower or wider, with a little tremor.
+
+    Used for training renderings only (``rendered_set`` with ``variants > 1``); replays use the strokes as written.
+    """
+    pts = np.concatenate(strokes)
+    height = max(float(np.ptp(pts[:, 1])), 1e-6)
+    centre = (pts.min(axis=0) + pts.max(axis=0)) / 2
+    shear = rng.uniform(-SLANT, SLANT)
+    stretch = 1 + rng.uniform(-ASPECT, ASPECT)
+    out = []
+    for s in strokes:
+        p = np.asarray(s, dtype=np.float64) - centre
+        p = np.stack([(p[:, 0] - shear * p[:, 1]) * stretch, p[:, 1]], axis=1)
+        if len(p) >= 5:  # a short stroke (a dot) keeps its points
+            noise = rng.normal(0, TREMOR * height, p.shape)
+            kernel = np.ones(5) / 5
+            p = p + np.stack([np.convolve(noise[:, i], kernel, mode="same") for i in range(2)], axis=1) * np.sqrt(5)
+        out.append(p + centre)
+    return out
+
+
 def rendered_set(digits: list[PenDigit], seed: int = 0, width: float | None = None, variants: int = 1):
     """Render digits MNIST-style: (n, 28, 28) uint8 images and their labels, ``variants`` random draws each.
 
-    ``width`` defaults to :data:`model.preprocess.DEFAULT_PEN_WIDTH`. With ``variants > 1`` each draw varies the
-    pen width, the digit's size and its position on the canvas at random, as people's drawings vary.
+    ``width`` defaults to :data:`model.preprocess.DEFAULT_PEN_WIDTH`. With ``variants > 1`` the first draw of each
+    digit is as written (random size, place and pen only); the others are also restyled (:func:`restyle`: slant,
+    width, tremor). Every draw varies the pen width (0.75-1.3x), the digit's size and its position on the canvas at
+    random, as people's drawings vary.
     """
     from model.preprocess import DEFAULT_PEN_WIDTH, to_mnist
 
@@ -141,9 +170,10 @@ def rendered_set(digits: list[PenDigit], seed: int = 0, width: float | None = No
     rng = np.random.default_rng(seed)
     xs, ys = [], []
     for d in digits:
-        for _ in range(variants):
+        for v in range(variants):
             w = width * rng.uniform(0.75, 1.3) if variants > 1 else width
-            img = to_mnist(render(fit_to_canvas(d.strokes, rng=rng if variants > 1 else None), width=w))
+            strokes = restyle(d.strokes, rng) if variants > 1 and v > 0 else d.strokes
+            img = to_mnist(render(fit_to_canvas(strokes, rng=rng if variants > 1 else None), width=w))
             if img is None:
                 continue
             xs.append(np.round(img * 255).astype(np.uint8))

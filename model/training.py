@@ -239,12 +239,22 @@ def run_data(raw, cfg: TrainConfig, log: Callable[[str], None] | None = None) ->
             log("pendigits file not found: training on MNIST only")
         return data
     digits = [d for d in pendigits.parse(path) if d.writer in cfg.pen_digits_writers]
-    x, y = pendigits.rendered_set(digits, seed=cfg.seed, variants=2)
+    x, y = pendigits.rendered_set(digits, seed=cfg.seed, variants=cfg.pen_digit_variants)
     if log:
         log(f"pen digits: {len(x)} renderings from writers {min(cfg.pen_digits_writers)}-{max(cfg.pen_digits_writers)}")
+    xs, ys = [data.x_train, to_float_images(x)], [data.y_train, one_hot(y)]
+    if cfg.non_digits:
+        from model import nondigits
+
+        # Outlier exposure: the target of a non-digit is 1/10 for every digit, so the model keeps ten outputs.
+        shapes = nondigits.training_set(cfg.non_digits, seed=cfg.seed)
+        xs.append(to_float_images(shapes))
+        ys.append(np.full((len(shapes), 10), 0.1, dtype=np.float32))
+        if log:
+            log(f"non-digits: {len(shapes)} generated shapes trained toward equal probabilities")
     return PreparedData(
-        np.concatenate([data.x_train, to_float_images(x)]),
-        np.concatenate([data.y_train, one_hot(y)]),
+        np.concatenate(xs),
+        np.concatenate(ys),
         data.x_val,
         data.y_val,
         data.x_test,
