@@ -66,12 +66,12 @@ class ChannelDetail(RetranslateMixin, QFrame):
         head.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
-        layout.addWidget(self.glw)
-        layout.addWidget(self.range)
-        row = QHBoxLayout()
+        row = QHBoxLayout()  # the filter's picture first: what the channel looks for, then where it found it
         row.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.picture_caption, 1)
         layout.addLayout(row)
+        layout.addWidget(self.glw)
+        layout.addWidget(self.range)
         layout.addStretch(1)
         self.set_picture(None)
         PaletteFollower(self, lambda: style_image_plot(self.glw, self.bar))
@@ -101,6 +101,8 @@ class ChannelDetail(RetranslateMixin, QFrame):
             self.picture.clear()
         self.picture.setVisible(image is not None)
         self.picture_caption.setVisible(self._picture_state is not None)
+        # The channel's image gives up the picture's height, so the close-up keeps its size.
+        self.glw.setFixedHeight(DETAIL_PX - (PICTURE_PX if image is not None else 0))
         self.retranslate()
 
     def picture_shown(self) -> bool:
