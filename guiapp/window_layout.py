@@ -258,6 +258,8 @@ def setup_menus(window) -> None:
         window.learn_dock,
         window.evaluation_dock,
         window.teach_dock,
+        window.class_pictures_dock,
+        window.embedding_dock,
     ):
         view_menu.addAction(dock.toggleViewAction())
     view_menu.addSeparator()
