@@ -71,8 +71,67 @@
         <translation>关闭放大视图</translation>
     </message>
     <message>
+        <source>Finding the picture this filter responds to most…</source>
+        <translation>正在寻找这个滤波器反应最强的图像…</translation>
+    </message>
+    <message>
+        <source>What this filter responds to most: an input changed step by step to raise this channel</source>
+        <translation>这个滤波器反应最强的图像：把输入一步步修改，使这个通道的响应升高</translation>
+    </message>
+    <message>
         <source>min {low:.3g} · max {high:.3g} · mean {mean:.3g}</source>
         <translation>最小值 {low:.3g} · 最大值 {high:.3g} · 平均值 {mean:.3g}</translation>
+    </message>
+</context>
+<context>
+    <name>ClassPicturesView</name>
+    <message>
+        <source>What the network would most like to see for each digit: each picture was changed step by step to raise that digit&apos;s score (p: how sure the network is that it shows that digit).</source>
+        <translation>网络最想看到的每个数字的样子：每张图都被一步步修改，以提高该数字的得分（p：网络认为图中是该数字的把握）。</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Compute the ten pictures again for the network as it is now</source>
+        <translation>按网络现在的权重重新计算这十张图</translation>
+    </message>
+    <message>
+        <source>Computing… %p%</source>
+        <translation>计算中… %p%</translation>
+    </message>
+    <message>
+        <source>Hide this filter&apos;s picture</source>
+        <translation>隐藏这个滤波器的图像</translation>
+    </message>
+    <message>
+        <source>p = {percent}</source>
+        <translation>p = {percent}</translation>
+    </message>
+    <message>
+        <source>→ {digit}</source>
+        <translation>→ {digit}</translation>
+    </message>
+    <message>
+        <source>The picture the network scores highest for {digit} so far; it reads it as {predicted}, with p({digit}) = {percent}.</source>
+        <translation>到目前为止网络给 {digit} 打分最高的图像；网络把它认作 {predicted}，p({digit}) = {percent}。</translation>
+    </message>
+    <message>
+        <source>The picture the network scores highest for {digit}: it reads it as {digit} with p = {percent}.</source>
+        <translation>网络给 {digit} 打分最高的图像：网络把它认作 {digit}，p = {percent}。</translation>
+    </message>
+    <message>
+        <source>Not computed yet: press Refresh.</source>
+        <translation>尚未计算：请按“刷新”。</translation>
+    </message>
+    <message>
+        <source>activation {score}</source>
+        <translation>激活 {score}</translation>
+    </message>
+    <message>
+        <source>The input that makes this filter respond most strongly (its mean activation over the map is {score}).</source>
+        <translation>使这个滤波器响应最强的输入（它在整张特征图上的平均激活为 {score}）。</translation>
     </message>
 </context>
 <context>
@@ -352,6 +411,81 @@ or drop an image file</source>
     </message>
 </context>
 <context>
+    <name>EmbeddingView</name>
+    <message>
+        <source>PCA (fast, every epoch)</source>
+        <translation>PCA（快，每轮更新）</translation>
+    </message>
+    <message>
+        <source>t-SNE (slow, on demand)</source>
+        <translation>t-SNE（慢，按需计算）</translation>
+    </message>
+    <message>
+        <source>PCA keeps the two directions along which the points differ most. t-SNE keeps neighbours together; it takes a while.</source>
+        <translation>PCA 保留各点差别最大的两个方向。t-SNE 让相邻的点保持在一起；计算需要一些时间。</translation>
+    </message>
+    <message>
+        <source>Recompute</source>
+        <translation>重新计算</translation>
+    </message>
+    <message>
+        <source>Compute the map again for the network as it is now</source>
+        <translation>按网络现在的权重重新计算这张图</translation>
+    </message>
+    <message>
+        <source>Computing… %p%</source>
+        <translation>计算中… %p%</translation>
+    </message>
+    <message>
+        <source>Each dot is a test image, placed by the numbers the network computes just before its answer: digits it tells apart end up in separate clusters.</source>
+        <translation>每个点是一张测试图像，其位置由网络在给出答案之前算出的那组数决定：网络能区分的数字会落在不同的簇里。</translation>
+    </message>
+    <message>
+        <source>Each dot is one of {count} test images, placed by the numbers the network computes just before its answer (layer “{layer}”): digits it tells apart end up in separate clusters.</source>
+        <translation>每个点是 {count} 张测试图像之一，其位置由网络在给出答案之前算出的那组数决定（层“{layer}”）：网络能区分的数字会落在不同的簇里。</translation>
+    </message>
+    <message>
+        <source>your drawing</source>
+        <translation>你的手写</translation>
+    </message>
+    <message>
+        <source>Colours: the true digit of each test image</source>
+        <translation>颜色：每张测试图像的真实数字</translation>
+    </message>
+    <message>
+        <source>These two directions hold {percent} of the spread.</source>
+        <translation>这两个方向包含了 {percent} 的差异。</translation>
+    </message>
+    <message>
+        <source>t-SNE keeps neighbours together; distances between clusters mean little.</source>
+        <translation>t-SNE 让相邻的点保持在一起；簇与簇之间的距离意义不大。</translation>
+    </message>
+    <message>
+        <source>Click a dot to see its image.</source>
+        <translation>点击一个点查看它的图像。</translation>
+    </message>
+    <message>
+        <source>Network: {predicted} ({percent})</source>
+        <translation>网络：{predicted}（{percent}）</translation>
+    </message>
+    <message>
+        <source>True digit: {label}</source>
+        <translation>真实数字：{label}</translation>
+    </message>
+    <message>
+        <source>test image {index}</source>
+        <translation>测试图像 {index}</translation>
+    </message>
+    <message>
+        <source>A {label}</source>
+        <translation>一个 {label}</translation>
+    </message>
+    <message>
+        <source>A {label}, read as {predicted}</source>
+        <translation>一个 {label}，被认作 {predicted}</translation>
+    </message>
+</context>
+<context>
     <name>Engine</name>
     <message>
         <source>Starting TensorFlow</source>
@@ -400,6 +534,10 @@ or drop an image file</source>
     <message>
         <source>Computing the saliency map</source>
         <translation>计算显著性图</translation>
+    </message>
+    <message>
+        <source>Computing the Grad-CAM map</source>
+        <translation>计算 Grad-CAM 热力图</translation>
     </message>
 </context>
 <context>
@@ -564,14 +702,6 @@ or drop an image file</source>
 <context>
     <name>ImproveController</name>
     <message>
-        <source>Saliency</source>
-        <translation>显著性</translation>
-    </message>
-    <message>
-        <source>Colour the pixels whose change would move the predicted digit&apos;s probability most (|∂p/∂input|, averaged over a few noisy copies of the drawing)</source>
-        <translation>给那些一改变就最能影响预测数字概率的像素上色（|∂p/∂input|，在几份加了噪声的绘图副本上取平均）</translation>
-    </message>
-    <message>
         <source>Opening your samples</source>
         <translation>打开你的样本</translation>
     </message>
@@ -654,6 +784,21 @@ or drop an image file</source>
     <message>
         <source>The engine is busy: evaluate when it is done.</source>
         <translation>引擎正忙：请等它完成后再评估。</translation>
+    </message>
+</context>
+<context>
+    <name>InsightController</name>
+    <message>
+        <source>Filter {channel} of {layer}</source>
+        <translation>{layer} 的第 {channel} 个滤波器</translation>
+    </message>
+    <message>
+        <source>t-SNE of epoch {epoch}: press Recompute for the weights now</source>
+        <translation>第 {epoch} 轮的 t-SNE：按“重新计算”以使用现在的权重</translation>
+    </message>
+    <message>
+        <source>t-SNE of an earlier model: press Recompute for the weights now</source>
+        <translation>较早模型的 t-SNE：按“重新计算”以使用现在的权重</translation>
     </message>
 </context>
 <context>
@@ -1054,6 +1199,14 @@ or drop an image file</source>
     <message>
         <source>Teach</source>
         <translation>教它</translation>
+    </message>
+    <message>
+        <source>Class pictures</source>
+        <translation>类别图像</translation>
+    </message>
+    <message>
+        <source>Inner space</source>
+        <translation>内部空间</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -1666,6 +1819,74 @@ or drop an image file</source>
         <source>The saliency map could not be computed: {error}</source>
         <translation>无法计算显著性图：{error}</translation>
     </message>
+    <message>
+        <source>There is no model yet: train one or open one first.</source>
+        <translation>还没有模型：请先训练或打开一个模型。</translation>
+    </message>
+    <message>
+        <source>The map shows 2,000 test images: open the MNIST dataset (File &gt; Open dataset…) to see it.</source>
+        <translation>这张图显示 2,000 张测试图像：请先打开 MNIST 数据集（文件 &gt; 打开数据集…）。</translation>
+    </message>
+    <message>
+        <source>This view could not be computed: {error}</source>
+        <translation>无法计算这个视图：{error}</translation>
+    </message>
+    <message>
+        <source>The Grad-CAM map could not be computed: {error}</source>
+        <translation>无法计算 Grad-CAM 热力图：{error}</translation>
+    </message>
+    <message>
+        <source>Nothing to picture: choose a digit or a filter.</source>
+        <translation>没有可生成的图像：请选择一个数字或一个滤波器。</translation>
+    </message>
+    <message>
+        <source>This network has no layer called &apos;{layer}&apos;. Its convolutions are: {layers}.</source>
+        <translation>这个网络没有名为“{layer}”的层。它的卷积层有：{layers}。</translation>
+    </message>
+    <message>
+        <source>Layer &apos;{layer}&apos; is a {kind}, not a convolution, so it has no filters to picture.</source>
+        <translation>层“{layer}”是 {kind}，不是卷积层，所以没有可生成图像的滤波器。</translation>
+    </message>
+    <message>
+        <source>Layer &apos;{layer}&apos; has {count} filters, numbered 0 to {last}; there is no filter {channel}.</source>
+        <translation>层“{layer}”有 {count} 个滤波器，编号 0 到 {last}；没有第 {channel} 个滤波器。</translation>
+    </message>
+    <message>
+        <source>This network gives {count} outputs, not one for each of the 10 digits, so it has no digit pictures.</source>
+        <translation>这个网络有 {count} 个输出，而不是 10 个数字各一个，所以没有数字图像。</translation>
+    </message>
+    <message>
+        <source>There is no digit {digit}: pictures exist for the digits 0 to 9.</source>
+        <translation>没有数字 {digit}：只有数字 0 到 9 的图像。</translation>
+    </message>
+    <message>
+        <source>This network has no convolution with maps larger than 1x1, so Grad-CAM has nothing to show.</source>
+        <translation>这个网络没有特征图大于 1×1 的卷积层，所以 Grad-CAM 无法显示任何内容。</translation>
+    </message>
+    <message>
+        <source>Grad-CAM explains one of the digits 0 to 9, not {digit}.</source>
+        <translation>Grad-CAM 只能解释数字 0 到 9，不能解释 {digit}。</translation>
+    </message>
+    <message>
+        <source>This network&apos;s answer does not come out of a Dense layer with a layer before it, so it has no inner space to map.</source>
+        <translation>这个网络的答案不是由一个前面还有层的全连接层给出的，所以没有可绘制的内部空间。</translation>
+    </message>
+    <message>
+        <source>The map needs at least {minimum} images; there are {count}.</source>
+        <translation>这张图至少需要 {minimum} 张图像；现在只有 {count} 张。</translation>
+    </message>
+    <message>
+        <source>Unknown non-digit shape &apos;{kind}&apos;; known kinds: {kinds}.</source>
+        <translation>未知的非数字形状“{kind}”；已知的类型有：{kinds}。</translation>
+    </message>
+    <message>
+        <source>The number of non-digit shapes must be 0 or more, not {count}.</source>
+        <translation>非数字形状的数量必须大于等于 0，而不是 {count}。</translation>
+    </message>
+    <message>
+        <source>Non-digit training shapes need a seed from 0 to {limit} (exclusive), not {seed}: seeds from {limit} on are the tests&apos;.</source>
+        <translation>用于训练的非数字形状需要 0 到 {limit}（不含）之间的种子，而不是 {seed}：{limit} 及以上的种子留给测试。</translation>
+    </message>
 </context>
 <context>
     <name>ModelSummary</name>
@@ -1720,6 +1941,41 @@ or drop an image file</source>
     <message>
         <source>{epochs} epochs</source>
         <translation>{epochs} 轮</translation>
+    </message>
+</context>
+<context>
+    <name>OverlayControls</name>
+    <message>
+        <source>Saliency</source>
+        <translation>显著性</translation>
+    </message>
+    <message>
+        <source>Colour the pixels whose change would move the predicted digit&apos;s probability most (|∂p/∂input|, averaged over a few noisy copies of the drawing)</source>
+        <translation>给那些一改变就最能影响预测数字概率的像素上色（|∂p/∂input|，在几份加了噪声的绘图副本上取平均）</translation>
+    </message>
+    <message>
+        <source>Grad-CAM</source>
+        <translation>Grad-CAM</translation>
+    </message>
+    <message>
+        <source>its answer</source>
+        <translation>它的答案</translation>
+    </message>
+    <message>
+        <source>Which digit to explain: the network&apos;s answer, or any digit (“why not 3?”)</source>
+        <translation>要解释哪个数字：网络的答案，或任意一个数字（“为什么不是 3？”）</translation>
+    </message>
+    <message>
+        <source>Warm colours: where the maps of {layer} hold evidence for {digit}.</source>
+        <translation>暖色：{layer} 的特征图中支持 {digit} 的区域。</translation>
+    </message>
+    <message>
+        <source>Warm colours: the pixels whose change would move the answer {digit} most.</source>
+        <translation>暖色：一改变就最能影响答案 {digit} 的像素。</translation>
+    </message>
+    <message>
+        <source>Colour the regions that raise the chosen digit&apos;s score, as seen by the last convolution whose maps are larger than 1×1 (Grad-CAM: its maps weighted by how much each one moves that score)</source>
+        <translation>给提高所选数字得分的区域上色，依据是最后一个特征图大于 1×1 的卷积层（Grad-CAM：按每张特征图对该得分的影响大小加权）</translation>
     </message>
 </context>
 <context>

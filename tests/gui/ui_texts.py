@@ -43,6 +43,8 @@ ALLOWED_WORDS = {
     "ctrl", "shift", "esc", "delete", "backspace", "space", "alt",
     # devices as TensorFlow names them
     "cpu", "gpu", "threads",
+    # the names of methods, kept as the literature and the Chinese tutorials write them (Grad-CAM, PCA, t-SNE)
+    "grad", "cam", "pca", "sne",
 }
 PRODUCT = "Digit Trainer"  # the app's name, kept in the Chinese title and About box like the tutorial's names
 LAYER_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)*_\d+\b")  # conv2d_1, max_pool_2, dense_1: as Keras prints them
