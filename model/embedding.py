@@ -13,6 +13,7 @@ affine map as the points), approximately for t-SNE (which has no map for new poi
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -153,6 +154,11 @@ def pca_embedding(features, labels, predicted, confidence, indices, layer, previ
                   ) -> Embedding:
     """The PCA map of ``features`` (n, d), aligned to ``previous`` when given (see module docstring)."""
     f = _check(features)
+    with _one_thread():
+        return _pca(f, features, labels, predicted, confidence, indices, layer, previous)
+
+
+def _pca(f, features, labels, predicted, confidence, indices, layer, previous) -> Embedding:
     centre = f.mean(axis=0)
     # The eigenvectors of the d x d scatter matrix are the SVD's right singular vectors: the same axes, a d x d
     # problem instead of n x d (about 1 ms instead of 10 for 2,000 x 64).
@@ -179,7 +185,8 @@ def tsne_embedding(features, labels, predicted, confidence, indices, layer, prev
     started from the last one's points: the first with early exaggeration (12, scikit-learn's default), the others
     without, all with the learning rate the whole run would use (n / 48, at least 50). Each stage recomputes the
     affinities (cheap next to the optimisation) and restarts the momentum at 0.5, so the result is close to, not
-    identical with, one 1,000-iteration run (scikit-learn's default length). Pure numpy/scikit-learn: any thread may run it.
+    identical with, one 1,000-iteration run (scikit-learn's default length). Pure numpy/scikit-learn: any thread may
+    run it.
     """
     from sklearn.manifold import TSNE
 
@@ -188,16 +195,17 @@ def tsne_embedding(features, labels, predicted, confidence, indices, layer, prev
     perplexity = min(TSNE_PERPLEXITY, (n - 1) / 3)
     learning_rate = max(n / 12.0 / 4.0, 50.0)
     points = None
-    for stage in range(TSNE_STAGES):
-        if should_stop is not None and should_stop():
-            return None
-        tsne = TSNE(2, perplexity=perplexity, early_exaggeration=12.0 if stage == 0 else 1.0,
-                    learning_rate=learning_rate, max_iter=TSNE_STAGE_ITERATIONS,
-                    n_iter_without_progress=TSNE_STAGE_ITERATIONS,
-                    init="pca" if points is None else points, random_state=seed)
-        points = tsne.fit_transform(f).astype(np.float64)
-        if progress is not None:
-            progress((stage + 1) / TSNE_STAGES)
+    with _one_thread():
+        for stage in range(TSNE_STAGES):
+            if should_stop is not None and should_stop():
+                return None
+            tsne = TSNE(2, perplexity=perplexity, early_exaggeration=12.0 if stage == 0 else 1.0,
+                        learning_rate=learning_rate, max_iter=TSNE_STAGE_ITERATIONS,
+                        n_iter_without_progress=TSNE_STAGE_ITERATIONS,
+                        init="pca" if points is None else points, random_state=seed)
+            points = tsne.fit_transform(f).astype(np.float64)
+            if progress is not None:
+                progress((stage + 1) / TSNE_STAGES)
     a, b = _alignment(points, indices, previous)
     return Embedding("tsne", (points @ a + b).astype(np.float32), np.asarray(labels), np.asarray(predicted),
                      np.asarray(confidence), np.asarray(indices), layer, np.asarray(features, dtype=np.float32), None)
@@ -222,6 +230,26 @@ def _alignment(points, indices, previous: Embedding | None) -> tuple[np.ndarray,
     if previous is None or not np.array_equal(np.asarray(previous.indices), np.asarray(indices)):
         return np.eye(2), np.zeros(2)
     return align(points, previous.points)
+
+
+_CONTROLLER = []  # the threadpoolctl controller, made once (making one inspects every loaded library: ~10 ms)
+
+
+def _one_thread():
+    """BLAS and OpenMP limited to one thread for the block (all threads of the process, while it runs).
+
+    On the 2-core machine the app shares with training and the GUI, a second thread for these small problems buys
+    little and costs a lot when the cores are busy: with two busy processes beside it, PCA of 2,000 x 64 took 75 ms
+    with two threads and 16 ms with one, t-SNE of 1,000 points 99 s and 39 s. One thread also leaves a core to the GUI
+    while t-SNE runs on its worker thread.
+    """
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # threadpoolctl comes with scikit-learn; without it, numpy's own threads
+        return contextlib.nullcontext()
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1)
 
 
 def _check(features) -> np.ndarray:
