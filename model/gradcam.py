@@ -17,6 +17,7 @@ import numpy as np
 
 from model import network_parts
 from model.errors import DigitTrainerError
+from model.inference import as_batch
 
 NUM_CLASSES = 10
 
@@ -74,7 +75,9 @@ _CACHE: dict = {}  # "last" -> (model, layer, _CamModel): only the last, so anot
 
 
 def grad_cam(model, image: np.ndarray, digit: int | None = None) -> GradCam:
-    """The Grad-CAM map of ``image`` (28, 28) floats in [0, 1] for ``digit`` (None: the predicted digit).
+    """The Grad-CAM map of ``image`` (28, 28) for ``digit`` (None: the predicted digit).
+
+    ``image``: floats in [0, 1], or uint8 as in the dataset (an image of the mistakes gallery).
 
     Raises DigitTrainerError ``gradcam.no_convolution`` when the network has no convolution to look through.
     """
@@ -85,7 +88,7 @@ def grad_cam(model, image: np.ndarray, digit: int | None = None) -> GradCam:
                               or not 0 <= digit < NUM_CLASSES):
         raise DigitTrainerError("gradcam.bad_digit", digit=digit)
     cam = _cam_model(model, layer)
-    x = np.asarray(image, dtype=np.float32).reshape(1, 28, 28, 1)
+    x = as_batch(image)[:1]
     maps, grads, probs, digit = cam(x, -1 if digit is None else int(digit))
     weights = grads[0].mean(axis=(0, 1))  # alpha_k: the spatial mean of the gradients
     coarse = np.maximum((maps[0] * weights).sum(axis=-1), 0.0)

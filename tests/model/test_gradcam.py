@@ -56,6 +56,8 @@ def test_the_map_of_a_drawing(bundled, raw_mnist):
     assert other.digit == 3 and other.predicted == cam.predicted
     assert other.probability == pytest.approx(probs[3], abs=1e-5)
     assert not np.allclose(other.coarse, cam.coarse)
+    as_stored = gradcam.grad_cam(bundled, raw_mnist.x_test[0])  # uint8, as the mistakes gallery holds it
+    np.testing.assert_allclose(as_stored.values, cam.values, atol=1e-5)
 
 
 def test_the_class_score_is_the_logit_behind_the_softmax(bundled, raw_mnist):
