@@ -313,35 +313,37 @@ class Engine(QObject):
     @Slot()
     def serve_saliency(self):
         """Answer the newest pending saliency request: |d p / d input| for the predicted digit."""
-        request = self.saliency_box.take()
-        if request is None:
-            return
-        try:
-            result = self.session.saliency(request.image)
-        except Exception as exc:
-            self._fail(QT_TRANSLATE_NOOP("Engine", "Computing the saliency map"),
-                       Message("job.saliency", error=str(exc)))
-            return
-        if result is not None:
-            self.saliencyComputed.emit(request.generation, result)
+        self._explain(self.saliency_box, lambda r: self.session.saliency(r.image), self.saliencyComputed,
+                      QT_TRANSLATE_NOOP("Engine", "Computing the saliency map"), "job.saliency")
 
     @Slot()
     def serve_gradcam(self):
         """Answer the newest pending Grad-CAM request (for its digit, or the predicted one)."""
-        request = self.gradcam_box.take()
+        self._explain(self.gradcam_box, lambda r: self.session.grad_cam(r.image, r.digit), self.gradCamComputed,
+                      QT_TRANSLATE_NOOP("Engine", "Computing the Grad-CAM map"), "job.gradcam", kind="gradcam")
+
+    def _explain(self, box: NewestWins, compute, answered, what: str, code: str, kind: str | None = None):
+        """Answer the newest request in ``box`` with ``answered(generation, compute(request))``.
+
+        With a ``kind``, a DigitTrainerError means the explanation cannot apply to this network (no convolution for
+        Grad-CAM): ``insightUnavailable(kind, why)`` lets the view say so. Any other failure is reported as ``code``.
+        """
+        request = box.take()
         if request is None:
             return
         try:
-            result = self.session.grad_cam(request.image, request.digit)
-        except DigitTrainerError as exc:  # e.g. a network without a convolution: the view says so
-            self.insightUnavailable.emit("gradcam", exc.message)
+            result = compute(request)
+        except DigitTrainerError as exc:
+            if kind is None:
+                self._fail(what, exc.message)
+            else:
+                self.insightUnavailable.emit(kind, exc.message)
             return
         except Exception as exc:
-            self._fail(QT_TRANSLATE_NOOP("Engine", "Computing the Grad-CAM map"),
-                       Message("job.gradcam", error=str(exc)))
+            self._fail(what, Message(code, error=str(exc)))
             return
         if result is not None:
-            self.gradCamComputed.emit(request.generation, result)
+            answered.emit(request.generation, result)
 
     @Slot()
     def serve_insight(self):

@@ -170,7 +170,8 @@ def test_live_views_follow_the_training_epoch_by_epoch(make_window, qtbot, train
         window.embedding_dock.raise_()
     maps.clear()
     with qtbot.waitSignal(window.trainingFinished, timeout=300_000):
-        train_small(window, qtbot, epochs=2, limit=3000)
+        # One batch per call into TensorFlow, as while a drawing is answered: a slice of the map between each two.
+        train_small(window, qtbot, epochs=2, limit=3000, steps_per_execution=1)
     during = len(maps)
     assert during >= 1, "the map did not change while the network trained"
     _wait_idle(window, qtbot)
