@@ -99,8 +99,9 @@ class PictureSearch:
         layers = list(dict.fromkeys(t.layer for t in self.targets if t.is_filter))
         head, to_logits = network_parts.logit_head(model)
         by_name = {layer.name: layer for layer in model.layers}
-        maps = [tensor for name in layers for tensor in (by_name[name].input, by_name[name].output)]
-        self._probe = keras.Model(network_parts.model_input(model), [head, model.outputs[0]] + maps)
+        g = network_parts.graph(model)
+        maps = [tensor for name in layers for tensor in (g.inputs[name], g.outputs[name])]
+        self._probe = keras.Model(g.input, [head, g.output] + maps)
         self._layers = layers
 
         class_mask = np.zeros((n, NUM_CLASSES), np.float32)

@@ -75,7 +75,8 @@ class FeatureCollector:
         if source is None:
             raise DigitTrainerError("embedding.no_features")
         self.layer = source[0].name
-        self._probe = keras.Model(network_parts.model_input(model), [source[1], model.outputs[0]])
+        g = network_parts.graph(model)
+        self._probe = keras.Model(g.input, [source[1], g.output])
         self._images = images
         self._chunk = max(1, int(chunk))
         self._done = 0

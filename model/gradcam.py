@@ -49,8 +49,8 @@ class _CamModel:
         import tensorflow as tf
 
         head, to_logits = network_parts.logit_head(model)
-        probe = keras.Model(network_parts.model_input(model),
-                            [model.get_layer(layer).output, head, model.outputs[0]])
+        g = network_parts.graph(model)
+        probe = keras.Model(g.input, [g.outputs[layer], head, g.output])
 
         def run(x, digit):
             with tf.GradientTape() as tape:

@@ -47,10 +47,11 @@ class Predictor:
         source = feature_source(model)
         self._features_at = None
         if source is not None:
-            self._features_at = next((i for i, out in enumerate(outputs) if out is source[1]), None)
+            feature = source[0].output  # the tensor of model.inputs' graph, like the shown layers' outputs
+            self._features_at = next((i for i, out in enumerate(outputs) if out is feature), None)
             if self._features_at is None:
                 self._features_at = len(outputs)
-                outputs.append(source[1])
+                outputs.append(feature)
         # The probabilities are the model's output. In the app's networks that is the last Dense layer's, but a
         # loaded Keras file may end in e.g. an Activation('softmax') layer after a Dense(10) giving logits.
         if not outputs or outputs[-1] is not model.outputs[0]:

@@ -105,3 +105,29 @@ def test_a_blank_map_stays_all_zero_and_upsampling_keeps_levels():
     np.testing.assert_allclose(gradcam.upsample(np.full((3, 3), 0.7)), 0.7)
     ramp = gradcam.upsample(np.array([[0.0, 0.5, 1.0]] * 3))
     assert ramp[:, 0].max() == 0.0 and ramp[:, -1].min() == 1.0 and (np.diff(ramp, axis=1) >= 0).all()
+
+
+def test_a_sequential_model_loaded_from_a_file_gets_gradients_in_all_three_views(tmp_path):
+    """A loaded Sequential model's layers were called several times while loading; the views use one graph."""
+    import keras
+
+    from model import class_pictures, embedding
+    from model.inference import Predictor
+
+    keras.utils.set_random_seed(0)
+    layers = keras.layers
+    model = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(8, 3, activation="relu"), layers.MaxPooling2D(),
+                              layers.Conv2D(8, 3, activation="tanh"), layers.Flatten(), layers.Dense(16),
+                              layers.Dropout(0.2), layers.Dense(10), layers.Softmax()])
+    model.save(tmp_path / "seq.keras")
+    loaded = keras.saving.load_model(tmp_path / "seq.keras")
+    image = np.random.default_rng(0).random((28, 28)).astype(np.float32)
+    cam = gradcam.grad_cam(loaded, image)
+    assert cam.layer == loaded.layers[2].name and cam.coarse.shape == (11, 11) and cam.values.any()
+    search = class_pictures.PictureSearch(loaded, [class_pictures.PictureTarget.of_digit(4)], steps=8)
+    start = search.pictures()[0].image
+    search.advance(8)
+    assert np.abs(search.pictures()[0].image - start).max() > 0.05  # the gradient reached the image
+    assert embedding.feature_layer(loaded) == loaded.layers[4].name  # the Dense(16), before the dropout
+    reference = keras.Model(loaded.inputs, loaded.layers[4].output).predict_on_batch(image[None, ..., None])
+    np.testing.assert_allclose(Predictor(loaded).predict(image).features, reference, rtol=1e-5, atol=1e-6)
