@@ -121,4 +121,4 @@ def test_bundled_model_reads_held_out_writers(digits):
     assert BUNDLED.is_file(), f"{BUNDLED} is missing: see resources/BUNDLED_MODEL.md for the command that makes it"
     ev = _load_benchmark().evaluate(BUNDLED, writers=pendigits.HELD_OUT_WRITERS)
     assert ev.digits >= 1000
-    assert ev.mnist_style.accuracy >= 0.96, ev.mnist_style.per_class
+    assert ev.mnist_style.accuracy >= 0.985, ev.mnist_style.per_class
