@@ -46,7 +46,7 @@ class ChannelDetail(RetranslateMixin, QFrame):
         self.picture.setFixedSize(PICTURE_PX, PICTURE_PX)
         self.picture_caption = QLabel()
         self.picture_caption.setWordWrap(True)
-        self._picture_state = None  # None: no row; "computing"; "shown"
+        self._picture_state = None  # None: no row; "computing"; "shown"; "shut" (the search never opened it)
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.setFixedHeight(DETAIL_PX)
         vb = self.glw.addViewBox(row=0, col=0)
@@ -82,6 +82,9 @@ class ChannelDetail(RetranslateMixin, QFrame):
         self.close_button.setToolTip(self.tr("Close the enlarged view"))
         if self._picture_state == "computing":
             self.picture_caption.setText(self.tr("Finding the picture this filter responds to most…"))
+        elif self._picture_state == "shut":
+            self.picture_caption.setText(self.tr(
+                "No picture: this filter stayed shut (0) for every input the search tried from a grey start"))
         elif self._picture_state == "shown":
             self.picture_caption.setText(self.tr(
                 "What this filter responds to most: an input changed step by step to raise this channel"))
@@ -92,9 +95,11 @@ class ChannelDetail(RetranslateMixin, QFrame):
         self.range.setText(self.tr("min {low:.3g} · max {high:.3g} · mean {mean:.3g}").format(low=low, high=high,
                                                                                                mean=mean))
 
-    def set_picture(self, image: np.ndarray | None, computing: bool = False) -> None:
-        """Show the filter's picture (28x28 in [0, 1]); None with ``computing`` says it is on its way, else hides."""
-        self._picture_state = "shown" if image is not None else ("computing" if computing else None)
+    def set_picture(self, image: np.ndarray | None, computing: bool = False, shut: bool = False) -> None:
+        """Show the filter's picture (28x28 in [0, 1]); None with ``computing`` says it is on its way, with ``shut``
+        that the search found none (the channel never opened), else hides the row."""
+        state = "computing" if computing else ("shut" if shut else None)
+        self._picture_state = "shown" if image is not None else state
         if image is not None:
             self.picture.setPixmap(gray_pixmap(image, PICTURE_PX))
         else:

@@ -193,11 +193,11 @@ class FeatureMapView(RetranslateMixin, QWidget):
         self._show_detail()
         self.channelSelected.emit(name, channel)
 
-    def set_filter_picture(self, name: str, channel: int, image: np.ndarray) -> None:
+    def set_filter_picture(self, name: str, channel: int, image: np.ndarray | None) -> None:
         """The picture filter ``channel`` of layer ``name`` responds to most: shown in the close-up if it is that
-        channel's."""
+        channel's. None: the search found none (the channel stayed shut), which the close-up says."""
         if self._selected == (name, channel):
-            self._detail.set_picture(image)
+            self._detail.set_picture(image, shut=image is None)
 
     def selected_channel(self) -> tuple[str, int] | None:
         return self._selected

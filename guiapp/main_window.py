@@ -39,6 +39,7 @@ pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
 
 SETTINGS_ORG = "DigitTrainer"
 SETTINGS_APP = "DigitTrainer"
+SHUT_FILTER_SCORE = 1e-3  # a filter picture whose mean activation stays below this: the channel never opened
 
 
 class MainWindow(RetranslateMixin, QMainWindow):
@@ -246,7 +247,9 @@ class MainWindow(RetranslateMixin, QMainWindow):
     @Slot()
     @Slot(object)
     def _on_insight_filter_shown(self, picture):
-        self.feature_maps.set_filter_picture(picture.target.layer, picture.target.channel, picture.image)
+        opened = picture.score > SHUT_FILTER_SCORE  # a channel that never opened has a black picture: say so instead
+        self.feature_maps.set_filter_picture(picture.target.layer, picture.target.channel,
+                                             picture.image if opened else None)
 
     @Slot(bool)
     def _on_class_pictures_dock_visibility_changed(self, visible: bool):

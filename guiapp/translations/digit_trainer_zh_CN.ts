@@ -75,6 +75,10 @@
         <translation>正在寻找这个滤波器反应最强的图像…</translation>
     </message>
     <message>
+        <source>No picture: this filter stayed shut (0) for every input the search tried from a grey start</source>
+        <translation>没有图像：从灰色起点出发，搜索尝试过的每个输入都没能让这个滤波器响应（始终为 0）</translation>
+    </message>
+    <message>
         <source>What this filter responds to most: an input changed step by step to raise this channel</source>
         <translation>这个滤波器反应最强的图像：把输入一步步修改，使这个通道的响应升高</translation>
     </message>

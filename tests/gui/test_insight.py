@@ -128,6 +128,11 @@ def test_clicking_a_convolution_filter_shows_its_picture(make_window, qtbot, tes
     assert picture.image.shape == (28, 28)
     # Shown where it was clicked: in the feature maps' close-up, beside the channel.
     qtbot.waitUntil(lambda: window.feature_maps.findChild(QWidget, "channelDetail").picture_shown(), timeout=10_000)
+    # A channel the search could not open gets no black square but a plain line saying so.
+    detail = window.feature_maps.findChild(QWidget, "channelDetail")
+    window.feature_maps.set_filter_picture(conv, 2, None)
+    assert not detail.picture_shown() and detail.picture_caption.isVisible()
+    assert "shut" in detail.picture_caption.text()
     # A pooling layer has no filter: nothing is asked, and the close-up says nothing about a picture.
     pool = next(row[0] for row in window.controller.model_info.summary if row[1] == "MaxPooling2D")
     window.feature_maps.select_channel(pool, 0)
