@@ -110,3 +110,18 @@ def make_window(qtbot, model_files, mnist_path):
     EngineGate.release_all()
     for w in windows:
         w.close()
+
+
+@pytest.fixture
+def bundled_window(qtbot):
+    """The window as a user first sees it: no dataset, the bundled model."""
+    from guiapp.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    # Wait on the window's own signal: a Python callable connected to an engine signal runs on the engine's thread.
+    qtbot.waitUntil(lambda: (w.controller.model_info is not None), timeout=60_000)
+    qtbot.waitUntil(lambda: w.model_summary.total_label.text() != "", timeout=10_000)
+    yield w
+    w.close()

@@ -23,21 +23,6 @@ def held_out_digits():
     return [digits[i] for i in sorted(order)]
 
 
-@pytest.fixture
-def bundled_window(qtbot):
-    """The window as a user first sees it: no dataset, the bundled model."""
-    from guiapp.main_window import MainWindow
-
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    # Wait on the window's own signal: a Python callable connected to an engine signal runs on the engine's thread.
-    qtbot.waitUntil(lambda: (w.controller.model_info is not None), timeout=60_000)
-    qtbot.waitUntil(lambda: w.model_summary.total_label.text() != "", timeout=10_000)
-    yield w
-    w.close()
-
-
 def test_held_out_writers_replayed_on_canvas(bundled_window, held_out_digits):
     results = classify_digits(bundled_window, held_out_digits)
     assert len(results) >= MIN_HELD_OUT_DIGITS

@@ -5,7 +5,6 @@ bundled window's drawCanvas; the answer is read off the prediction panel.
 """
 
 import numpy as np
-import pytest
 from PySide6.QtWidgets import QLabel
 
 from model import nondigits
@@ -13,20 +12,6 @@ from tests.gui.replay import _wait_for, replay
 
 SHAPES = 200  # 20 of each kind
 MIN_FLAGGED = 0.90
-
-
-@pytest.fixture
-def bundled_window(qtbot):
-    """The window as a user first sees it: no dataset, the bundled model."""
-    from guiapp.main_window import MainWindow
-
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: (w.controller.model_info is not None), timeout=60_000)
-    qtbot.waitUntil(lambda: w.model_summary.total_label.text() != "", timeout=10_000)
-    yield w
-    w.close()
 
 
 def classify_shapes(window, shapes, timeout_ms: int = 20_000):
