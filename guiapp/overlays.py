@@ -82,6 +82,8 @@ class OverlayControls(QObject):
         self.noteChanged.emit(text)
 
     def _set_shown(self, result) -> None:
+        if result is None and self._shown is None:
+            return  # every answer comes through here: nothing was shown, nothing to take back
         self._shown = result
         self._render_note()
 
