@@ -18,24 +18,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from model.history import RunHistory
 from model.recipes import recipe
 from model.reports import BatchReport, EpochReport, TrainResult
+from tests.gui.history_support import StandInController
 
 EPOCHS, REPORTS = 5, 600
-
-
-class _Controller(QObject):
-    runStarted = Signal(int, object)
-    runFinished = Signal(int, object)
-    batchEnded = Signal(object)
-    epochEnded = Signal(object)
-    saved = Signal(str)
-    modelChanged = Signal(object)
-    run = 0
 
 
 def main() -> dict:
@@ -56,7 +47,7 @@ def main() -> dict:
     plots, view = TrainingPlots(), RunHistoryView()
     plots.resize(1000, 700)
     plots.show()
-    keep = HistoryController(_Controller(), plots, view, history=history)  # noqa: F841 (its slots must live)
+    keep = HistoryController(StandInController(), plots, view, history=history)  # noqa: F841 (its slots must live)
     app.processEvents()
     per_tick, third = [], []
     for _ in range(10):

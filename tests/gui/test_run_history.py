@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QTableWidget
 
 from model.history import RunHistory
 from model.recipes import recipe
 from model.reports import BatchReport, EpochReport, TrainResult
-
-
-class _FakeController(QObject):
-    runStarted = Signal(int, object)
-    runFinished = Signal(int, object)
-    batchEnded = Signal(object)
-    epochEnded = Signal(object)
-    saved = Signal(str)
-    modelChanged = Signal(object)
-    run = 0
+from tests.gui.history_support import StandInController
 
 
 def _recorded_runs(path, count):
@@ -40,7 +31,7 @@ def _overlay_setup(qtbot, path):
     plots, view = TrainingPlots(), RunHistoryView()
     qtbot.addWidget(plots)
     qtbot.addWidget(view)
-    return plots, view, HistoryController(_FakeController(), plots, view, history=RunHistory(path))
+    return plots, view, HistoryController(StandInController(), plots, view, history=RunHistory(path))
 
 
 def test_three_ticked_runs_show_three_overlay_curves(qtbot, tmp_path):
